@@ -141,7 +141,13 @@ pub fn mask(value: &str) -> String {
 ///
 /// Line numbers are left out so a finding keeps its fingerprint when lines move, and only the
 /// masked value goes in, so the fingerprint cannot be brute-forced back to a value.
-pub fn fingerprint(rule: &str, path: &str, location: &Location, masked: &str, occurrence: u64) -> String {
+pub fn fingerprint(
+    rule: &str,
+    path: &str,
+    location: &Location,
+    masked: &str,
+    occurrence: u64,
+) -> String {
     let mut hasher = Sha256::new();
     for part in [
         rule,

@@ -46,7 +46,9 @@ impl<'a> Cell<'a> {
 }
 
 /// Where a finding sits in its source file, as written to the report.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Location {
     /// 1-based line.
     pub line: u64,

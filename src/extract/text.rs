@@ -3,7 +3,7 @@
 //! Text is read in blocks cut at line ends, so memory stays flat however large the file is,
 //! and each block is one [`Cell`] starting at column 1 of its first line.
 
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 
 use super::{Cell, ExtractError};
 
@@ -44,7 +44,10 @@ pub(crate) fn extract(
     extract_utf8(input, emit)
 }
 
-fn extract_utf8(input: &mut dyn BufRead, emit: &mut dyn FnMut(Cell<'_>)) -> Result<(), ExtractError> {
+fn extract_utf8(
+    input: &mut dyn BufRead,
+    emit: &mut dyn FnMut(Cell<'_>),
+) -> Result<(), ExtractError> {
     let mut block: Vec<u8> = Vec::with_capacity(BLOCK_LEN * 2);
     let mut line = 1u64;
     loop {
@@ -53,7 +56,9 @@ fn extract_utf8(input: &mut dyn BufRead, emit: &mut dyn FnMut(Cell<'_>)) -> Resu
             return Ok(());
         }
         let cut = if filled {
-            memchr::memrchr(b'\n', &block).map(|i| i + 1).unwrap_or(block.len())
+            memchr::memrchr(b'\n', &block)
+                .map(|i| i + 1)
+                .unwrap_or(block.len())
         } else {
             block.len()
         };
@@ -96,7 +101,7 @@ mod tests {
 
     fn cells(bytes: &[u8]) -> Vec<(u64, String)> {
         let mut out = Vec::new();
-        let mut input = bytes;
+        let mut input = std::io::BufReader::with_capacity(4096, bytes);
         extract(&mut input, &mut |cell| {
             out.push((cell.line, String::from_utf8_lossy(cell.text).into_owned()))
         })

@@ -1,0 +1,318 @@
+//! Stage 3 of the flow: **detect**. Finds rule matches in a [`Cell`] and scores them.
+//!
+//! One pass over a cell handles every rule: a combined automaton of all rule patterns finds the
+//! first line that may hold a match, a [`RegexSet`] tells which rules match on that line, and
+//! only those rules' regexes run there, followed by their validators and the context scoring.
+//! Text without candidates costs one automaton pass and no allocation.
+
+pub mod builtin;
+mod context;
+pub mod rule;
+pub mod validate;
+
+use regex::bytes::RegexSet;
+use regex_automata::meta;
+use regex_automata::util::syntax;
+use regex_automata::{Input, Span};
+
+use crate::extract::Cell;
+pub use context::Context;
+pub use rule::{Rule, RuleError};
+pub use validate::{ValidationContext, Validator};
+
+/// Default of `--min-confidence`: findings below it are not reported.
+pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.5;
+
+/// Confidence added when a context keyword is near the match or names its field.
+const CONTEXT_BOOST: f64 = 0.25;
+/// Confidence removed when a negative keyword is near the match.
+const NEGATIVE_PENALTY: f64 = 0.3;
+
+/// One rule match inside a cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    /// Index of the rule in [`Detector::rules`].
+    pub rule: usize,
+    /// Byte offset of the match in the cell's text.
+    pub start: usize,
+    /// Byte offset just past the match.
+    pub end: usize,
+    /// Confidence in `[0, 1]`, rounded to two decimals.
+    pub confidence: f64,
+}
+
+/// The compiled ruleset: every rule plus the automata that run them together.
+#[derive(Debug)]
+pub struct Detector {
+    rules: Vec<Rule>,
+    contexts: Vec<Context>,
+    any_rule: meta::Regex,
+    which_rules: RegexSet,
+    validation: ValidationContext,
+}
+
+/// The ruleset as a whole could not be compiled (each rule compiled alone).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot combine the rules into one automaton: {0}")]
+pub struct DetectorError(String);
+
+impl Detector {
+    /// Compiles the combined automata for `rules`.
+    pub fn new(rules: Vec<Rule>, validation: ValidationContext) -> Result<Self, DetectorError> {
+        let patterns: Vec<&str> = rules.iter().map(|r| r.pattern.as_str()).collect();
+        let any_rule = meta::Regex::builder()
+            .syntax(syntax::Config::new().unicode(false).utf8(false))
+            .build_many(&patterns)
+            .map_err(|err| DetectorError(err.to_string()))?;
+        let which_rules = regex::bytes::RegexSetBuilder::new(&patterns)
+            .unicode(false)
+            .size_limit(64 * 1024 * 1024)
+            .build()
+            .map_err(|err| DetectorError(err.to_string()))?;
+        let contexts = rules.iter().map(Context::new).collect();
+        Ok(Detector {
+            rules,
+            contexts,
+            any_rule,
+            which_rules,
+            validation,
+        })
+    }
+
+    /// The rules, in the order match indices refer to.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Appends every validated match in `cell` to `out`.
+    pub fn detect(&self, cell: &Cell<'_>, out: &mut Vec<Match>) {
+        let text = cell.text;
+        let mut field = FieldName::new(cell.field);
+        let mut pos = 0;
+        while pos < text.len() {
+            let input = Input::new(text).span(Span {
+                start: pos,
+                end: text.len(),
+            });
+            let Some(found) = self.any_rule.search(&input) else {
+                return;
+            };
+            let line_start = memchr::memrchr(b'\n', &text[..found.start()]).map_or(0, |i| i + 1);
+            let line_end = memchr::memchr(b'\n', &text[found.start()..])
+                .map_or(text.len(), |i| found.start() + i);
+            self.detect_line(text, line_start..line_end.max(found.end()), &mut field, out);
+            pos = line_end.max(found.end()) + 1;
+        }
+    }
+
+    fn detect_line(
+        &self,
+        text: &[u8],
+        line: std::ops::Range<usize>,
+        field: &mut FieldName<'_>,
+        out: &mut Vec<Match>,
+    ) {
+        let line_text = &text[line.clone()];
+        for index in self.which_rules.matches(line_text).iter() {
+            let rule = &self.rules[index];
+            for m in rule.regex.find_iter(line_text) {
+                let (start, end) = (line.start + m.start(), line.start + m.end());
+                if let Some(confidence) = self.score(index, text, start, end, field) {
+                    out.push(Match {
+                        rule: index,
+                        start,
+                        end,
+                        confidence,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Confidence of the candidate `text[start..end]` for rule `index`, or `None` when it is not
+    /// reported at all (part of a longer token, allowed, or failing the validator).
+    fn score(
+        &self,
+        index: usize,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        field: &mut FieldName<'_>,
+    ) -> Option<f64> {
+        let rule = &self.rules[index];
+        let candidate = std::str::from_utf8(&text[start..end]).ok()?;
+        if candidate.is_empty()
+            || continues_token(text, start, end)
+            || rule.allow.iter().any(|a| a.is_match(candidate.as_bytes()))
+        {
+            return None;
+        }
+        if let Some(validator) = rule.validator
+            && !validator.check(candidate, &self.validation)
+        {
+            return None;
+        }
+        let base = match rule.bare_confidence {
+            Some(bare) if candidate.chars().all(char::is_alphanumeric) => bare,
+            _ => rule.confidence,
+        };
+        let context = &self.contexts[index];
+        let mut confidence = base;
+        if context.is_near(text, start, end) || field.matches(rule, context) {
+            confidence += CONTEXT_BOOST;
+        }
+        if context.is_negative_near(text, start, end) {
+            confidence -= NEGATIVE_PENALTY;
+        }
+        Some((confidence.clamp(0.0, 1.0) * 100.0).round() / 100.0)
+    }
+
+    /// Checks every rule against its own examples: each positive example must be reported by
+    /// that rule at the default minimum confidence, each negative example not. Returns one
+    /// message per failed example.
+    pub fn check_examples(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (index, rule) in self.rules.iter().enumerate() {
+            let matches = |example: &str| {
+                let mut out = Vec::new();
+                self.detect(&Cell::plain(example.as_bytes(), 1), &mut out);
+                out.iter()
+                    .any(|m| m.rule == index && m.confidence >= DEFAULT_MIN_CONFIDENCE)
+            };
+            for example in &rule.examples.positive {
+                if !matches(example) {
+                    problems.push(format!(
+                        "rule \"{}\": positive example {example:?} is not reported",
+                        rule.id
+                    ));
+                }
+            }
+            for example in &rule.examples.negative {
+                if matches(example) {
+                    problems.push(format!(
+                        "rule \"{}\": negative example {example:?} is reported",
+                        rule.id
+                    ));
+                }
+            }
+        }
+        problems
+    }
+}
+
+/// True when the match is glued to a longer token: `1.2.3.4.5` holds no IP address,
+/// `12-123-45-6789` no SSN and `0701/114930:WARNING` no phone number. A separator (`.` or `-`)
+/// next to a letter or digit on either side continues the token, and so does a colon followed
+/// by a letter (a colon followed by a digit is a port: `10.0.0.1:8080`).
+fn continues_token(text: &[u8], start: usize, end: usize) -> bool {
+    let is_separator = |b: u8| b == b'.' || b == b'-';
+    let before =
+        start >= 2 && is_separator(text[start - 1]) && text[start - 2].is_ascii_alphanumeric();
+    let after = end + 1 < text.len()
+        && ((is_separator(text[end]) && text[end + 1].is_ascii_alphanumeric())
+            || (text[end] == b':' && text[end + 1].is_ascii_alphabetic()));
+    before || after
+}
+
+/// The cell's field name, normalised only when a match needs it.
+struct FieldName<'a> {
+    raw: Option<&'a str>,
+    normalized: Option<String>,
+}
+
+impl<'a> FieldName<'a> {
+    fn new(raw: Option<&'a str>) -> Self {
+        FieldName {
+            raw,
+            normalized: None,
+        }
+    }
+
+    /// True when the field's name (its last JSON pointer segment) names the rule's data.
+    fn matches(&mut self, rule: &Rule, context: &Context) -> bool {
+        let Some(raw) = self.raw else {
+            return false;
+        };
+        let normalized = self.normalized.get_or_insert_with(|| {
+            let last = raw
+                .rsplit('/')
+                .find(|s| !s.is_empty() && *s != "*")
+                .unwrap_or(raw);
+            rule::normalize_field_name(last)
+        });
+        context.names_field(normalized, rule)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detector() -> Detector {
+        Detector::new(
+            builtin::rules().expect("built-in rules compile"),
+            ValidationContext::default(),
+        )
+        .expect("rules combine")
+    }
+
+    fn found(text: &str) -> Vec<(String, String, f64)> {
+        let detector = detector();
+        let mut out = Vec::new();
+        detector.detect(&Cell::plain(text.as_bytes(), 1), &mut out);
+        out.iter()
+            .map(|m| {
+                (
+                    detector.rules()[m.rule].id.clone(),
+                    text[m.start..m.end].to_string(),
+                    m.confidence,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn builtin_rules_match_their_examples() {
+        let problems = detector().check_examples();
+        assert!(problems.is_empty(), "{problems:#?}");
+    }
+
+    #[test]
+    fn one_pass_finds_several_rules_on_several_lines() {
+        let hits = found("mail jane@example.com\nnothing here\ncard 4111 1111 1111 1111 ok\n");
+        let rules: Vec<&str> = hits.iter().map(|h| h.0.as_str()).collect();
+        assert_eq!(rules, vec!["email", "credit_card"]);
+    }
+
+    #[test]
+    fn checksum_failure_is_not_reported() {
+        assert!(found("card 4111 1111 1111 1112").is_empty());
+    }
+
+    #[test]
+    fn keyword_near_raises_confidence() {
+        let plain = found("value 123-45-6789");
+        let with_keyword = found("SSN: 123-45-6789");
+        assert!(with_keyword[0].2 > plain[0].2, "{plain:?} {with_keyword:?}");
+    }
+
+    #[test]
+    fn field_name_raises_confidence_of_bare_values() {
+        let detector = detector();
+        let mut in_ssn_column = Vec::new();
+        let cell = Cell {
+            field: Some("ssn"),
+            ..Cell::plain(b"123456789", 2)
+        };
+        detector.detect(&cell, &mut in_ssn_column);
+        let mut bare = Vec::new();
+        detector.detect(&Cell::plain(b"123456789", 2), &mut bare);
+        assert!(in_ssn_column[0].confidence > bare[0].confidence);
+    }
+
+    #[test]
+    fn dotted_version_is_not_an_ip_address() {
+        assert!(found("build 1.2.3.4.5 done").is_empty());
+        assert_eq!(found("from 10.0.0.1.")[0].1, "10.0.0.1");
+    }
+}

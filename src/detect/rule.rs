@@ -1,0 +1,368 @@
+//! Rules as written ([`RuleDef`], straight from TOML) and as checked and compiled ([`Rule`]).
+//!
+//! A rules file holds one rule as top-level keys (the layout of `rules/<id>.toml`) or several
+//! under `[[rules]]`. Loading reports every problem of a file at once, each with file, line,
+//! rule id and field, so a user fixes a broken file in one pass.
+
+use std::ops::Range;
+use std::path::Path;
+
+use regex::bytes::{Regex, RegexBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::validate::Validator;
+use crate::finding::{Category, Severity};
+
+/// Largest compiled size accepted for a rule's regex, so a hostile pattern cannot exhaust memory.
+const REGEX_SIZE_LIMIT: usize = 8 * 1024 * 1024;
+
+/// One rule exactly as written in TOML.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    /// snake_case id; country-specific ids start with the ISO 3166-1 alpha-2 code.
+    pub id: Spanned<String>,
+    /// Human-readable name.
+    pub name: String,
+    /// What kind of personal data the rule finds.
+    pub category: Category,
+    /// How bad a leak of it is.
+    pub severity: Severity,
+    /// Base confidence of a match that passes the validator.
+    pub confidence: Spanned<f64>,
+    /// Confidence used instead when the match is one unbroken run of letters and digits.
+    #[serde(default)]
+    pub bare_confidence: Option<Spanned<f64>>,
+    /// Pattern of candidate values (bytes regex, Unicode off).
+    pub regex: Spanned<String>,
+    /// Check a candidate must pass to be reported.
+    #[serde(default)]
+    pub validator: Option<Validator>,
+    /// Context words that raise confidence when near a match or in its field name.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Context words that lower confidence when near a match.
+    #[serde(default)]
+    pub negative_keywords: Vec<String>,
+    /// Field or column names that raise confidence of matches in that field.
+    #[serde(default)]
+    pub field_names: Vec<String>,
+    /// Regexes of values that must never be reported (an organisation's own address).
+    #[serde(default)]
+    pub allow: Vec<Spanned<String>>,
+    /// What the rule matches, how it is validated, known false positives.
+    #[serde(default)]
+    pub description: String,
+    /// Values the rule must and must not report; checked by tests and `rules check`.
+    #[serde(default)]
+    pub examples: Examples,
+}
+
+/// A rule's own positive and negative examples.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    /// Texts in which the rule must report something.
+    #[serde(default)]
+    pub positive: Vec<String>,
+    /// Texts in which the rule must report nothing.
+    #[serde(default)]
+    pub negative: Vec<String>,
+}
+
+/// A checked, compiled rule, ready for the detector.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// snake_case id.
+    pub id: String,
+    /// Human-readable name.
+    pub name: String,
+    /// Category of the data found.
+    pub category: Category,
+    /// Severity of a finding.
+    pub severity: Severity,
+    /// Base confidence.
+    pub confidence: f64,
+    /// Confidence of an unbroken run of letters and digits, when it differs.
+    pub bare_confidence: Option<f64>,
+    /// The compiled pattern.
+    pub regex: Regex,
+    /// The pattern as written, for the combined prefilter.
+    pub pattern: String,
+    /// Optional validator.
+    pub validator: Option<Validator>,
+    /// Lowercase context words.
+    pub keywords: Vec<String>,
+    /// Lowercase negative context words.
+    pub negative_keywords: Vec<String>,
+    /// Normalised field names (lowercase, letters and digits only).
+    pub field_names: Vec<String>,
+    /// Values never reported.
+    pub allow: Vec<Regex>,
+    /// Description from the rules file.
+    pub description: String,
+    /// The rule's examples.
+    pub examples: Examples,
+    /// Where the rule came from: `builtin` or the rules file's path.
+    pub source: String,
+}
+
+/// One problem in a rules file, with enough to find and fix it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}:{line}: {}{reason}", rule_prefix(.rule))]
+pub struct RuleError {
+    /// The rules file.
+    pub file: String,
+    /// 1-based line of the problem.
+    pub line: usize,
+    /// Id of the rule, when known.
+    pub rule: Option<String>,
+    /// What is wrong, naming the field.
+    pub reason: String,
+}
+
+fn rule_prefix(rule: &Option<String>) -> String {
+    match rule {
+        Some(id) => format!("rule \"{id}\": "),
+        None => String::new(),
+    }
+}
+
+/// Several rules in one file, under `[[rules]]`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleList {
+    rules: Vec<RuleDef>,
+}
+
+/// Parses and compiles every rule in `text`, read from `file`; `source` is recorded on each
+/// rule. Returns every problem found, not just the first.
+pub fn parse_rules(text: &str, file: &str, source: &str) -> Result<Vec<Rule>, Vec<RuleError>> {
+    let defs = parse_defs(text).map_err(|err| {
+        let line = err.span().map_or(1, |span| line_of(text, span.start));
+        vec![RuleError {
+            file: file.to_string(),
+            line,
+            rule: None,
+            reason: err.message().trim_end().to_string(),
+        }]
+    })?;
+    let mut rules = Vec::new();
+    let mut errors = Vec::new();
+    for def in defs {
+        match compile(def, text, file, source) {
+            Ok(rule) => rules.push(rule),
+            Err(mut errs) => errors.append(&mut errs),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Reads a rules file from disk; a file that cannot be read is one error at line 1.
+pub fn load_rules_file(path: &Path) -> Result<Vec<Rule>, Vec<RuleError>> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|err| {
+        vec![RuleError {
+            file: file.clone(),
+            line: 1,
+            rule: None,
+            reason: format!("cannot read rules file: {err}"),
+        }]
+    })?;
+    parse_rules(&text, &file, &file)
+}
+
+fn parse_defs(text: &str) -> Result<Vec<RuleDef>, toml::de::Error> {
+    let table: toml::Table = toml::from_str(text)?;
+    if table.contains_key("rules") {
+        Ok(toml::from_str::<RuleList>(text)?.rules)
+    } else {
+        Ok(vec![toml::from_str::<RuleDef>(text)?])
+    }
+}
+
+/// 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..end]).count() + 1
+}
+
+fn compile(def: RuleDef, text: &str, file: &str, source: &str) -> Result<Rule, Vec<RuleError>> {
+    let id = def.id.get_ref().clone();
+    let mut errors = Vec::new();
+    let mut fail = |span: Range<usize>, reason: String| {
+        errors.push(RuleError {
+            file: file.to_string(),
+            line: line_of(text, span.start),
+            rule: Some(id.clone()),
+            reason,
+        })
+    };
+    if !is_rule_id(&id) {
+        fail(
+            def.id.span(),
+            "field \"id\": must be snake_case (a-z, 0-9, _), starting with a letter".into(),
+        );
+    }
+    let confidence = *def.confidence.get_ref();
+    if !(0.0..=1.0).contains(&confidence) {
+        fail(
+            def.confidence.span(),
+            format!("field \"confidence\": {confidence} is outside [0, 1]"),
+        );
+    }
+    if let Some(bare) = &def.bare_confidence
+        && !(0.0..=1.0).contains(bare.get_ref())
+    {
+        fail(
+            bare.span(),
+            format!(
+                "field \"bare_confidence\": {} is outside [0, 1]",
+                bare.get_ref()
+            ),
+        );
+    }
+    let regex = compile_regex(def.regex.get_ref())
+        .map_err(|reason| fail(def.regex.span(), format!("field \"regex\": {reason}")))
+        .ok();
+    let mut allow = Vec::new();
+    for pattern in &def.allow {
+        match compile_regex(pattern.get_ref()) {
+            Ok(re) => allow.push(re),
+            Err(reason) => fail(pattern.span(), format!("field \"allow\": {reason}")),
+        }
+    }
+    match regex {
+        Some(regex) if errors.is_empty() => Ok(Rule {
+            id,
+            name: def.name,
+            category: def.category,
+            severity: def.severity,
+            confidence,
+            bare_confidence: def.bare_confidence.map(|b| *b.get_ref()),
+            regex,
+            pattern: def.regex.into_inner(),
+            validator: def.validator,
+            keywords: lowercase(def.keywords),
+            negative_keywords: lowercase(def.negative_keywords),
+            field_names: def
+                .field_names
+                .iter()
+                .map(|f| normalize_field_name(f))
+                .collect(),
+            allow,
+            description: def.description,
+            examples: def.examples,
+            source: source.to_string(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Compiles a rule pattern the way the detector runs it: bytes, Unicode off, size-limited.
+pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|err| format!("invalid regex: {}", first_line(&err.to_string())))
+}
+
+fn first_line(message: &str) -> String {
+    let lines: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.join(" ")
+}
+
+fn is_rule_id(id: &str) -> bool {
+    id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn lowercase(words: Vec<String>) -> Vec<String> {
+    words.into_iter().map(|w| w.to_lowercase()).collect()
+}
+
+/// Normalises a field or column name for comparison: lowercase letters and digits only
+/// (`E-Mail Address` → `emailaddress`).
+pub fn normalize_field_name(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VALID: &str = r#"
+id = "acme_badge"
+name = "ACME badge number"
+category = "credential"
+severity = "low"
+confidence = 0.6
+regex = '''ACME-[0-9]{6}'''
+keywords = ["Badge"]
+"#;
+
+    #[test]
+    fn single_rule_file_compiles() {
+        let rules = parse_rules(VALID, "acme.toml", "acme.toml").expect("valid rule");
+        assert_eq!(rules.len(), 1);
+        assert_eq!(rules[0].id, "acme_badge");
+        assert_eq!(rules[0].keywords, vec!["badge"]);
+    }
+
+    #[test]
+    fn list_of_rules_compiles() {
+        let text = VALID.replace("id =", "[[rules]]\nid =");
+        let rules = parse_rules(&text, "acme.toml", "acme.toml").expect("valid rules");
+        assert_eq!(rules[0].id, "acme_badge");
+    }
+
+    #[test]
+    fn bad_regex_names_line_rule_and_field() {
+        let text = VALID.replace("ACME-[0-9]{6}", "ACME-([0-9]{6}");
+        let errors = parse_rules(&text, "acme.toml", "acme.toml").expect_err("bad regex");
+        assert_eq!(errors.len(), 1);
+        let message = errors[0].to_string();
+        assert!(
+            message.starts_with("acme.toml:7: rule \"acme_badge\": field \"regex\""),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let text = VALID
+            .replace("0.6", "1.5")
+            .replace("acme_badge", "Acme Badge");
+        let errors = parse_rules(&text, "acme.toml", "acme.toml").expect_err("two problems");
+        assert_eq!(errors.len(), 2, "{errors:?}");
+    }
+
+    #[test]
+    fn unknown_field_is_an_error_with_line() {
+        let text = format!("{VALID}colour = \"red\"\n");
+        let errors = parse_rules(&text, "acme.toml", "acme.toml").expect_err("unknown field");
+        assert_eq!(errors[0].line, 9, "{errors:?}");
+        assert!(errors[0].reason.contains("colour"), "{errors:?}");
+    }
+
+    #[test]
+    fn field_names_are_normalised() {
+        assert_eq!(normalize_field_name("E-Mail Address"), "emailaddress");
+        assert_eq!(normalize_field_name("first_name"), "firstname");
+    }
+}

@@ -1,0 +1,160 @@
+//! `--format table`: a readable summary for a terminal: totals, findings per rule, the data
+//! map, the first findings, and every file that was skipped or failed.
+
+use std::io;
+
+use super::Report;
+
+/// How many findings the table lists before pointing to `--format json` for the rest.
+const FINDINGS_SHOWN: usize = 50;
+
+/// Writes the summary.
+pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    write_totals(report, out)?;
+    write_rules(report, out)?;
+    write_data_map(report, out)?;
+    write_findings(report, out)?;
+    write_notes("Skipped", &report.skipped, out)?;
+    write_notes("Errors", &report.errors, out)
+}
+
+fn write_totals(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let s = &report.summary;
+    writeln!(
+        out,
+        "piimap {}: {} finding(s) in {} file(s) scanned ({}), {} skipped, {} error(s), {} ms",
+        report.tool.version,
+        s.findings,
+        s.files_scanned,
+        human_bytes(s.bytes_scanned),
+        s.files_skipped,
+        s.files_errored,
+        s.duration_ms
+    )
+}
+
+fn write_rules(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    if report.summary.by_rule.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nFindings by rule")?;
+    let width = report
+        .summary
+        .by_rule
+        .keys()
+        .map(String::len)
+        .max()
+        .unwrap_or(0);
+    for (rule, count) in &report.summary.by_rule {
+        writeln!(out, "  {rule:<width$}  {count:>8}")?;
+    }
+    Ok(())
+}
+
+fn write_data_map(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    if report.data_map.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nData map")?;
+    let rows: Vec<(String, String)> = report
+        .data_map
+        .iter()
+        .map(|entry| {
+            let mut place = entry.path.clone();
+            for part in [&entry.container, &entry.field].into_iter().flatten() {
+                place.push_str(" > ");
+                place.push_str(part);
+            }
+            let rules: Vec<String> = entry
+                .by_rule
+                .iter()
+                .map(|(rule, n)| format!("{rule} x{n}"))
+                .collect();
+            (place, rules.join(", "))
+        })
+        .collect();
+    let width = rows
+        .iter()
+        .map(|(place, _)| place.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (place, rules) in rows {
+        writeln!(out, "  {place:<width$}  {rules}")?;
+    }
+    Ok(())
+}
+
+fn write_findings(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    if report.findings.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nFindings")?;
+    for f in report.findings.iter().take(FINDINGS_SHOWN) {
+        let mut place = format!("{}:{}:{}", f.path, f.location.line, f.location.column);
+        for part in [&f.location.container, &f.location.field]
+            .into_iter()
+            .flatten()
+        {
+            place.push_str(&format!(" [{part}]"));
+        }
+        writeln!(
+            out,
+            "  {place}  {} ({}, {:.2})  {}",
+            f.rule,
+            f.severity.as_str(),
+            f.confidence,
+            f.value
+        )?;
+    }
+    let rest = report.findings.len().saturating_sub(FINDINGS_SHOWN);
+    if rest > 0 {
+        writeln!(
+            out,
+            "  ... and {rest} more (all of them are in --format json)"
+        )?;
+    }
+    Ok(())
+}
+
+fn write_notes(
+    title: &str,
+    notes: &[crate::walk::FileNote],
+    out: &mut dyn io::Write,
+) -> io::Result<()> {
+    if notes.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\n{title}")?;
+    for note in notes {
+        writeln!(out, "  {}: {}", note.path, note.reason)?;
+    }
+    Ok(())
+}
+
+/// `1536` → `1.5 KiB`.
+fn human_bytes(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_bytes_uses_binary_units() {
+        assert_eq!(human_bytes(512), "512 B");
+        assert_eq!(human_bytes(1536), "1.5 KiB");
+        assert_eq!(human_bytes(3 << 20), "3.0 MiB");
+    }
+}

@@ -1,0 +1,322 @@
+//! The pipeline: walk the roots, then for each file (in parallel, with rayon) sniff its kind,
+//! extract cells, detect matches and build findings; then aggregate everything into a
+//! [`Report`]. This is the only module that uses rayon and the only one that dispatches on
+//! [`FileKind`].
+//!
+//! Files are sorted before the parallel map and rayon keeps input order, so the report is the
+//! same at any `--threads`.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::ScanConfig;
+use crate::datamap;
+use crate::detect::{Detector, Match};
+use crate::extract::{self, Cell, ExtractError, FileKind, Location};
+use crate::finding::{self, Evidence, Finding};
+use crate::report::{Report, Summary, Tool};
+use crate::walk::{self, FileNote, Origin, SourceFile, WalkError};
+
+/// Read buffer per file: large enough that the first fill holds the sniffed head.
+const READ_BUFFER: usize = 256 * 1024;
+
+/// The scan could not start (bad `--exclude` glob, thread pool failure).
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    /// An `--exclude` glob is invalid.
+    #[error(transparent)]
+    Walk(#[from] WalkError),
+    /// The worker threads could not be started.
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+}
+
+/// What happened to one file.
+enum Outcome {
+    /// Read to the end (`error` is `None`) or up to a problem.
+    Scanned {
+        findings: Vec<Finding>,
+        bytes: u64,
+        error: Option<String>,
+    },
+    /// Not scanned, with the reason.
+    Skipped(String),
+    /// Could not be opened or read at all.
+    Failed(String),
+}
+
+/// Receives progress as files finish; called from worker threads.
+pub trait ProgressSink: Sync {
+    /// The walk is done: `files` files of `bytes` bytes in all are about to be scanned.
+    fn start(&self, files: u64, bytes: u64);
+    /// One more file is done; `files_done` so far, the last one `bytes` long.
+    fn file_done(&self, files_done: u64, bytes: u64);
+}
+
+/// Scans everything `config` names and returns the report, telling `progress` as it goes.
+pub fn scan(
+    config: &ScanConfig,
+    detector: &Detector,
+    progress: &dyn ProgressSink,
+) -> Result<Report, ScanError> {
+    let started = Instant::now();
+    let walked = walk::walk(&config.roots, &config.walk)?;
+    progress.start(
+        walked.files.len() as u64,
+        walked.files.iter().map(|f| f.size).sum(),
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()?;
+    let files_done = AtomicU64::new(0);
+    let outcomes: Vec<Outcome> = pool.install(|| {
+        walked
+            .files
+            .par_iter()
+            .map(|file| {
+                let outcome = scan_file(file, config, detector);
+                progress.file_done(files_done.fetch_add(1, Ordering::Relaxed) + 1, file.size);
+                outcome
+            })
+            .collect()
+    });
+    let mut report = assemble(walked.files, outcomes, walked.skipped, walked.errors);
+    report.summary.duration_ms = started.elapsed().as_millis() as u64;
+    Ok(report)
+}
+
+/// Puts the per-file outcomes together into a report.
+fn assemble(
+    files: Vec<SourceFile>,
+    outcomes: Vec<Outcome>,
+    mut skipped: Vec<FileNote>,
+    mut errors: Vec<FileNote>,
+) -> Report {
+    let mut summary = Summary::default();
+    let mut findings = Vec::new();
+    for (file, outcome) in files.into_iter().zip(outcomes) {
+        let note = |reason| FileNote {
+            path: file.display.clone(),
+            reason,
+        };
+        match outcome {
+            Outcome::Scanned {
+                findings: mut found,
+                bytes,
+                error,
+            } => {
+                summary.bytes_scanned += bytes;
+                findings.append(&mut found);
+                match error {
+                    Some(reason) => errors.push(note(reason)),
+                    None => summary.files_scanned += 1,
+                }
+            }
+            Outcome::Skipped(reason) => skipped.push(note(reason)),
+            Outcome::Failed(reason) => errors.push(note(reason)),
+        }
+    }
+    skipped.sort();
+    errors.sort();
+    summary.files_skipped = skipped.len() as u64;
+    summary.files_errored = errors.len() as u64;
+    summary.findings = findings.len() as u64;
+    for finding in &findings {
+        *summary.by_rule.entry(finding.rule.clone()).or_default() += 1;
+    }
+    Report {
+        schema_version: crate::report::SCHEMA_VERSION,
+        tool: Tool::current(),
+        summary,
+        data_map: datamap::build(&findings),
+        findings,
+        skipped,
+        errors,
+    }
+}
+
+fn scan_file(file: &SourceFile, config: &ScanConfig, detector: &Detector) -> Outcome {
+    let reader: Box<dyn io::Read> = match &file.origin {
+        Origin::File(path) => match File::open(path) {
+            Ok(handle) => Box::new(handle),
+            Err(err) => return Outcome::Failed(format!("cannot open: {err}")),
+        },
+        Origin::Stdin => Box::new(io::stdin()),
+    };
+    let mut reader = CountingReader {
+        inner: BufReader::with_capacity(READ_BUFFER, reader),
+        bytes: 0,
+    };
+    let head = match reader.fill_buf() {
+        Ok(head) => head,
+        Err(err) => return Outcome::Failed(format!("read failed: {err}")),
+    };
+    let Some(kind) = FileKind::sniff(head, &file.display) else {
+        return Outcome::Skipped(
+            "binary file (NUL byte near the start) in no format piimap reads".into(),
+        );
+    };
+    let mut collector = Collector::new(file, config, detector);
+    let result = extract_cells(kind, &mut reader, &mut |cell| collector.add(&cell));
+    Outcome::Scanned {
+        findings: collector.finish(),
+        bytes: reader.bytes,
+        error: result.err().map(|err| err.to_string()),
+    }
+}
+
+/// Runs the extractor for `kind` over `input`.
+fn extract_cells(
+    kind: FileKind,
+    input: &mut dyn BufRead,
+    emit: &mut dyn FnMut(Cell<'_>),
+) -> Result<(), ExtractError> {
+    match kind {
+        FileKind::Text => extract::text::extract(input, emit),
+    }
+}
+
+/// Turns the matches of each cell of one file into findings.
+struct Collector<'a> {
+    file: &'a SourceFile,
+    config: &'a ScanConfig,
+    detector: &'a Detector,
+    matches: Vec<Match>,
+    findings: Vec<Finding>,
+}
+
+impl<'a> Collector<'a> {
+    fn new(file: &'a SourceFile, config: &'a ScanConfig, detector: &'a Detector) -> Self {
+        Collector {
+            file,
+            config,
+            detector,
+            matches: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, cell: &Cell<'_>) {
+        self.matches.clear();
+        self.detector.detect(cell, &mut self.matches);
+        self.matches
+            .retain(|m| m.confidence >= self.config.min_confidence);
+        self.matches.sort_by_key(|m| m.start);
+        let mut lines = LineTracker::new(cell);
+        for m in &self.matches {
+            let (line, column) = lines.position_of(m.start);
+            let raw = String::from_utf8_lossy(&cell.text[m.start..m.end]);
+            let rule = &self.detector.rules()[m.rule];
+            self.findings.push(Finding {
+                rule: rule.id.clone(),
+                category: rule.category,
+                severity: rule.severity,
+                confidence: m.confidence,
+                evidence: Evidence::Value,
+                path: self.file.display.clone(),
+                location: Location {
+                    line,
+                    column,
+                    container: cell.container.map(String::from),
+                    field: cell.field.map(String::from),
+                    locator: cell.locator.map(String::from),
+                },
+                value: if self.config.show_values {
+                    raw.into_owned()
+                } else {
+                    finding::mask(&raw)
+                },
+                fingerprint: String::new(),
+            });
+        }
+    }
+
+    /// Fills in fingerprints: the n-th finding of a file with the same rule, place and masked
+    /// value gets occurrence n.
+    fn finish(mut self) -> Vec<Finding> {
+        type Key = (String, Option<String>, Option<String>, String);
+        let mut seen: HashMap<Key, u64> = HashMap::new();
+        for f in &mut self.findings {
+            let masked = if self.config.show_values {
+                finding::mask(&f.value)
+            } else {
+                f.value.clone()
+            };
+            let key = (
+                f.rule.clone(),
+                f.location.container.clone(),
+                f.location.field.clone(),
+                masked.clone(),
+            );
+            let occurrence = seen.entry(key).or_default();
+            f.fingerprint =
+                finding::fingerprint(&f.rule, &f.path, &f.location, &masked, *occurrence);
+            *occurrence += 1;
+        }
+        self.findings
+    }
+}
+
+/// Converts byte offsets in a cell, visited in increasing order, to 1-based line and character
+/// column, reading each byte of the text at most once.
+struct LineTracker<'c> {
+    text: &'c [u8],
+    line: u64,
+    line_start: usize,
+    line_start_column: u64,
+}
+
+impl<'c> LineTracker<'c> {
+    fn new(cell: &Cell<'c>) -> Self {
+        LineTracker {
+            text: cell.text,
+            line: cell.line,
+            line_start: 0,
+            line_start_column: cell.column,
+        }
+    }
+
+    fn position_of(&mut self, offset: usize) -> (u64, u64) {
+        let segment = &self.text[self.line_start..offset];
+        if let Some(last) = memchr::memrchr(b'\n', segment) {
+            self.line += memchr::memchr_iter(b'\n', segment).count() as u64;
+            self.line_start += last + 1;
+            self.line_start_column = 1;
+        }
+        let chars = self.text[self.line_start..offset]
+            .iter()
+            .filter(|b| (**b & 0xC0) != 0x80)
+            .count();
+        (self.line, self.line_start_column + chars as u64)
+    }
+}
+
+/// Counts the bytes consumed through a `BufRead`.
+struct CountingReader<R> {
+    inner: R,
+    bytes: u64,
+}
+
+impl<R: BufRead> io::Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for CountingReader<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.bytes += amount as u64;
+        self.inner.consume(amount);
+    }
+}

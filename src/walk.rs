@@ -1,0 +1,246 @@
+//! Stage 1 of the flow: **walk**. Turns the paths a user gave into a sorted list of files.
+//!
+//! Every entry under a root ends in exactly one of three lists: files to scan, files skipped
+//! with a reason (not a regular file, a symlink not followed, over the size limit), or errors
+//! (a directory that cannot be listed, a symlink loop). Excluded paths (`--exclude`, the root's
+//! `.piimapignore`) are left out on the user's request. Sorting makes the report the same at
+//! any thread count.
+
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+use ignore::overrides::OverrideBuilder;
+
+/// File name of the per-root ignore file, in gitignore syntax.
+pub const IGNORE_FILE: &str = ".piimapignore";
+
+/// Where the bytes of a source come from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Origin {
+    /// A file on disk.
+    File(PathBuf),
+    /// Standard input (the path `-`).
+    Stdin,
+}
+
+/// One file to scan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SourceFile {
+    /// Path as walked from the root the user gave, as shown in the report.
+    pub display: String,
+    /// Where to read it from.
+    pub origin: Origin,
+    /// Size in bytes when known (0 for standard input).
+    pub size: u64,
+}
+
+/// A path that was not scanned, or not to the end, and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct FileNote {
+    /// The path as walked.
+    pub path: String,
+    /// Why it was not scanned (or could not be read to the end).
+    pub reason: String,
+}
+
+/// What walking the roots produced.
+#[derive(Debug, Default)]
+pub struct Walked {
+    /// Regular files to scan, sorted by path.
+    pub files: Vec<SourceFile>,
+    /// Entries deliberately not scanned.
+    pub skipped: Vec<FileNote>,
+    /// Entries that could not be walked.
+    pub errors: Vec<FileNote>,
+}
+
+/// How to walk.
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Gitignore-style globs to leave out.
+    pub excludes: Vec<String>,
+    /// Files larger than this are skipped.
+    pub max_file_size: u64,
+    /// Follow symbolic links (loops are detected and reported).
+    pub follow_links: bool,
+}
+
+/// An `--exclude` glob that cannot be compiled.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid --exclude glob {glob:?}: {reason}")]
+pub struct WalkError {
+    /// The glob as given.
+    pub glob: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+/// Walks every root and sorts what it finds.
+pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<Walked, WalkError> {
+    let mut walked = Walked::default();
+    for root in roots {
+        if root.as_os_str() == "-" {
+            walked.files.push(SourceFile {
+                display: "-".into(),
+                origin: Origin::Stdin,
+                size: 0,
+            });
+            continue;
+        }
+        walk_root(root, options, &mut walked)?;
+    }
+    walked.files.sort();
+    walked.files.dedup();
+    walked.skipped.sort();
+    walked.errors.sort();
+    Ok(walked)
+}
+
+fn walk_root(root: &Path, options: &WalkOptions, walked: &mut Walked) -> Result<(), WalkError> {
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .standard_filters(false)
+        .add_custom_ignore_filename(IGNORE_FILE)
+        .follow_links(options.follow_links)
+        .overrides(excludes(root, &options.excludes)?);
+    for entry in builder.build() {
+        match entry {
+            Ok(entry) => classify(entry, options, walked),
+            Err(err) => walked.errors.push(FileNote {
+                path: error_path(&err).unwrap_or_else(|| root.display().to_string()),
+                reason: err.to_string(),
+            }),
+        }
+    }
+    Ok(())
+}
+
+/// Turns `--exclude` globs into ignore overrides (`!glob` means "leave out").
+fn excludes(root: &Path, globs: &[String]) -> Result<ignore::overrides::Override, WalkError> {
+    let mut builder = OverrideBuilder::new(root);
+    for glob in globs {
+        builder.add(&format!("!{glob}")).map_err(|err| WalkError {
+            glob: glob.clone(),
+            reason: err.to_string(),
+        })?;
+    }
+    builder.build().map_err(|err| WalkError {
+        glob: globs.join(" "),
+        reason: err.to_string(),
+    })
+}
+
+fn classify(entry: ignore::DirEntry, options: &WalkOptions, walked: &mut Walked) {
+    let display = entry.path().display().to_string();
+    let Some(file_type) = entry.file_type() else {
+        walked.errors.push(FileNote {
+            path: display,
+            reason: "unknown file type".into(),
+        });
+        return;
+    };
+    if file_type.is_dir() {
+        return;
+    }
+    let skip = |reason: &str| FileNote {
+        path: display.clone(),
+        reason: reason.to_string(),
+    };
+    if file_type.is_symlink() {
+        walked
+            .skipped
+            .push(skip("symbolic link not followed (use --follow-links)"));
+        return;
+    }
+    if !file_type.is_file() {
+        walked.skipped.push(skip(special_file_reason(&file_type)));
+        return;
+    }
+    match entry.metadata() {
+        Ok(meta) if meta.len() > options.max_file_size => walked.skipped.push(skip(&format!(
+            "larger than --max-file-size ({} bytes > {} bytes)",
+            meta.len(),
+            options.max_file_size
+        ))),
+        Ok(meta) => walked.files.push(SourceFile {
+            display,
+            origin: Origin::File(entry.into_path()),
+            size: meta.len(),
+        }),
+        Err(err) => walked
+            .errors
+            .push(skip(&format!("cannot read metadata: {err}"))),
+    }
+}
+
+#[cfg(unix)]
+fn special_file_reason(file_type: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if file_type.is_fifo() {
+        "named pipe (FIFO), not a regular file"
+    } else if file_type.is_socket() {
+        "socket, not a regular file"
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        "device, not a regular file"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file_reason(_file_type: &std::fs::FileType) -> &'static str {
+    "not a regular file"
+}
+
+/// The path an `ignore` error is about, when it names one.
+fn error_path(err: &ignore::Error) -> Option<String> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.display().to_string()),
+        ignore::Error::WithDepth { err, .. } => error_path(err),
+        ignore::Error::Loop { child, .. } => Some(child.display().to_string()),
+        _ => None,
+    }
+}
+
+/// Parses a size such as `100M`, `2GiB`, `512k` or `1000` (bytes). Suffixes are binary
+/// (K = 1024).
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("invalid size {text:?}: expected a number such as 100M"))?;
+    let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        _ => {
+            return Err(format!(
+                "invalid size {text:?}: unknown unit {unit:?} (use K, M, G or T)"
+            ));
+        }
+    };
+    number
+        .checked_mul(multiplier)
+        .ok_or_else(|| format!("invalid size {text:?}: too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_parse_with_binary_units() {
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("512k"), Ok(512 * 1024));
+        assert_eq!(parse_size("100M"), Ok(100 << 20));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("5X").is_err());
+    }
+}
