@@ -1,0 +1,4 @@
+//! The one integration-test binary: runs the real `piimap` on fixtures, one module per area.
+
+mod core;
+mod support;
