@@ -5,7 +5,7 @@ use super::digits;
 /// True when the digits of `candidate` (separators ignored) pass the Luhn check.
 pub(crate) fn is_valid(candidate: &str) -> bool {
     let digits: Vec<u32> = digits(candidate).collect();
-    !digits.is_empty() && checksum(&digits) % 10 == 0
+    !digits.is_empty() && checksum(&digits).is_multiple_of(10)
 }
 
 /// Luhn sum of `digits`, the last digit being the check digit.
