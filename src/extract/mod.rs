@@ -8,6 +8,9 @@
 //! [`FileKind`] decides which extractor reads a file, from its first bytes and its extension.
 //! Detection (`detect`) never sees file formats, only cells.
 
+pub mod csv;
+pub mod json;
+pub mod sheet;
 pub mod text;
 
 use std::fmt;
@@ -68,24 +71,117 @@ pub struct Location {
 pub enum FileKind {
     /// Plain text, decoded from UTF-8 or UTF-16 (with BOM).
     Text,
+    /// Delimited records (CSV, TSV, `;` or `|` separated), read field by field.
+    Csv,
+    /// JSON documents, NDJSON / JSON Lines, read value by value.
+    Json,
+    /// A workbook read sheet by sheet.
+    Spreadsheet(sheet::Workbook),
 }
+
+/// Extensions whose files may be content-sniffed as CSV: exports are often misnamed, but a
+/// `.log` or source file with commas in every line is still text.
+const CSV_SNIFFED_EXTENSIONS: [&str; 11] = [
+    "", "txt", "dat", "xls", "xlsx", "xlsm", "xlsb", "ods", "json", "ndjson", "jsonl",
+];
 
 impl FileKind {
     /// Chooses a kind from the first bytes of a file and its name, or `None` when the file is
     /// binary in a format piimap does not read (a NUL byte in the first block, no UTF-16 BOM).
-    pub fn sniff(head: &[u8], _file_name: &str) -> Option<FileKind> {
-        if text::is_text(head) {
-            Some(FileKind::Text)
-        } else {
-            None
+    ///
+    /// Magic bytes first: a zip holding a workbook (OpenDocument mimetype or `xl/` parts, or a
+    /// workbook extension), an OLE container (`xls`, unless named like another Office file).
+    /// Then text: JSON when it opens with `{` or `[` and parses up to the end of `head`; CSV
+    /// for `.csv`/`.tsv`/`.psv`, or for a few generic extensions when one delimiter splits every
+    /// line of `head` the same way; plain text otherwise.
+    pub fn sniff(head: &[u8], file_name: &str) -> Option<FileKind> {
+        let ext = extension(file_name);
+        if head.starts_with(b"PK\x03\x04") {
+            return sniff_zip(head, &ext).map(FileKind::Spreadsheet);
         }
+        if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            let other_office = ["doc", "dot", "ppt", "pps", "msg", "vsd", "pub", "mpp"];
+            return (!other_office.contains(&ext.as_str())).then_some(FileKind::Spreadsheet(sheet::Workbook::Xls));
+        }
+        if !text::is_text(head) {
+            return None;
+        }
+        if json::looks_like_json(head) {
+            return Some(FileKind::Json);
+        }
+        let csv_by_name = matches!(ext.as_str(), "csv" | "tsv" | "psv" | "tab");
+        if csv_by_name || (CSV_SNIFFED_EXTENSIONS.contains(&ext.as_str()) && csv::looks_like_csv(head)) {
+            return Some(FileKind::Csv);
+        }
+        Some(FileKind::Text)
     }
 
     /// Lowercase name used in reports and messages.
     pub fn as_str(self) -> &'static str {
         match self {
             FileKind::Text => "text",
+            FileKind::Csv => "csv",
+            FileKind::Json => "json",
+            FileKind::Spreadsheet(workbook) => workbook.as_str(),
         }
+    }
+}
+
+fn extension(file_name: &str) -> String {
+    std::path::Path::new(file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// The workbook inside a zip: ODS declares its mimetype in the first entry, OOXML names its
+/// parts `xl/...`; an xlsb is told from an xlsx by its extension only.
+fn sniff_zip(head: &[u8], ext: &str) -> Option<sheet::Workbook> {
+    let holds = |needle: &[u8]| memchr::memmem::find(head, needle).is_some();
+    if holds(b"application/vnd.oasis.opendocument.spreadsheet") {
+        Some(sheet::Workbook::Ods)
+    } else if ext == "xlsb" {
+        Some(sheet::Workbook::Xlsb)
+    } else if matches!(ext, "xlsx" | "xlsm" | "xltx" | "xltm") || holds(b"xl/") {
+        Some(sheet::Workbook::Xlsx)
+    } else if ext == "ods" {
+        Some(sheet::Workbook::Ods)
+    } else {
+        None
+    }
+}
+
+/// How many rows of each table or sheet to read (`--sample-rows`), and which were cut short.
+///
+/// A row is a record (CSV), a top-level value or array element (JSON) or a sheet row below
+/// the header (spreadsheets).
+#[derive(Debug, Default, Clone)]
+pub struct Sampling {
+    /// Rows to read per container; `None` reads all.
+    pub max_rows: Option<u64>,
+    cut: Vec<Option<String>>,
+}
+
+impl Sampling {
+    /// A fresh sampling state reading at most `max_rows` rows per container.
+    pub fn new(max_rows: Option<u64>) -> Self {
+        Sampling {
+            max_rows,
+            cut: Vec::new(),
+        }
+    }
+
+    /// Records that `container` (`None` for a file without containers) had more rows than read.
+    pub fn mark_cut(&mut self, container: Option<&str>) {
+        if !self.was_cut(container) {
+            self.cut.push(container.map(str::to_string));
+        }
+    }
+
+    /// True when `container` was cut short.
+    pub fn was_cut(&self, container: Option<&str>) -> bool {
+        self.cut.iter().any(|c| c.as_deref() == container)
     }
 }
 
@@ -115,5 +211,41 @@ fn fmt_malformed(line: Option<u64>, reason: &str) -> String {
 impl fmt::Display for FileKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sheet::Workbook;
+    use super::*;
+
+    #[test]
+    fn workbooks_are_told_by_magic_and_name() {
+        let zip = b"PK\x03\x04\x14\x00\x00\x00[Content_Types].xml";
+        assert_eq!(FileKind::sniff(zip, "a.xlsx"), Some(FileKind::Spreadsheet(Workbook::Xlsx)));
+        assert_eq!(FileKind::sniff(zip, "a.xlsb"), Some(FileKind::Spreadsheet(Workbook::Xlsb)));
+        assert_eq!(FileKind::sniff(zip, "a.zip"), None);
+        let ods = b"PK\x03\x04\x14\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet";
+        assert_eq!(FileKind::sniff(ods, "a.xlsx"), Some(FileKind::Spreadsheet(Workbook::Ods)));
+        let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
+        assert_eq!(FileKind::sniff(&ole, "a.bin"), Some(FileKind::Spreadsheet(Workbook::Xls)));
+        assert_eq!(FileKind::sniff(&ole, "a.doc"), None);
+    }
+
+    #[test]
+    fn json_and_csv_are_told_by_content() {
+        assert_eq!(FileKind::sniff(b"[{\"a\": 1}]", "export.csv"), Some(FileKind::Json));
+        assert_eq!(FileKind::sniff(b"{\"a\": 1}\n{\"a\": 2}\n", "x.jsonl"), Some(FileKind::Json));
+        assert_eq!(FileKind::sniff(b"a;b\n1;2\n3;4\n", "export"), Some(FileKind::Csv));
+        assert_eq!(FileKind::sniff(b"a;b\n1;2\n3;4\n", "report.xlsx"), Some(FileKind::Csv));
+        assert_eq!(FileKind::sniff(b"a\n", "one.csv"), Some(FileKind::Csv));
+    }
+
+    #[test]
+    fn text_stays_text() {
+        assert_eq!(FileKind::sniff(b"a,b\n1,2\n3,4\n", "app.log"), Some(FileKind::Text));
+        assert_eq!(FileKind::sniff(b"[2024-01-01] started\n", "app.json"), Some(FileKind::Text));
+        assert_eq!(FileKind::sniff(b"hello, world\nbye\n", "notes.txt"), Some(FileKind::Text));
+        assert_eq!(FileKind::sniff(b"\x00\x01", "x.csv"), None);
     }
 }

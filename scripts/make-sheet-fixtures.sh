@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Regenerates the spreadsheet fixtures in fixtures/sheet/ from the CSV files in
+# fixtures/sheet/source/, using LibreOffice headless as the real writer of xlsx, xls and ods.
+# The results are committed: `cargo test` never needs LibreOffice.
+#
+# Usage: scripts/make-sheet-fixtures.sh   (from anywhere; installs LibreOffice Calc if missing)
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+src="$root/fixtures/sheet/source"
+out="$root/fixtures/sheet"
+
+if ! command -v soffice >/dev/null 2>&1; then
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libreoffice-calc-nogui
+fi
+
+# CSV import options: comma separator (44), double-quote text delimiter (34), UTF-8 (76),
+# start at line 1, default cell formats, US English locale (1033), quoted fields not forced
+# to text, "detect special numbers" on so ISO dates become date cells and long digit runs
+# become numeric cells (the card number case this fixture is about).
+infilter="CSV:44,34,76,1,,1033,false,true"
+profile="$(mktemp -d)"
+trap 'rm -rf "$profile"' EXIT
+
+for csv in "$src"/*.csv; do
+    for target in xlsx xls ods; do
+        soffice -env:UserInstallation="file://$profile" --headless --infilter="$infilter" \
+            --convert-to "$target" --outdir "$out" "$csv" >/dev/null
+    done
+done
+
+# Card numbers of 16 digits as numeric cells: LibreOffice rounds them to 15 significant
+# digits, so this one is written by XlsxWriter (the writer pandas uses), in a throwaway venv.
+venv="$(mktemp -d)"
+trap 'rm -rf "$profile" "$venv"' EXIT
+python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet XlsxWriter==3.3.1
+"$venv/bin/python" "$root/scripts/make_card_workbook.py" "$out/cards.xlsx"
+
+# A workbook that no reader can open: the first 2 KB of a real xlsx (zip cut short).
+head -c 2048 "$out/contacts.xlsx" > "$out/corrupt.xlsx"
+ls -l "$out"

@@ -1,0 +1,492 @@
+//! CSV, TSV and other delimited exports, read record by record with the `csv` crate.
+//!
+//! The delimiter (`,` `;` tab `|`) is sniffed from the first block; the first record is the
+//! header unless it looks like data (see [`has_header`]), in which case fields are named
+//! `column_1`, `column_2`... Each non-empty field becomes one [`Cell`] whose `field` is its
+//! column name and whose `line` is the line the field starts on, counting newlines inside
+//! quoted fields earlier in the record. Fields that are not valid UTF-8 are decoded as
+//! Windows-1252 (a superset of Latin-1), the usual encoding of spreadsheet exports. Ragged
+//! records (more or fewer fields than the header) are read like any other: extra fields are
+//! named after their position.
+//!
+//! Memory stays flat: only the first block and one record are held at a time.
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::io::{BufRead, Cursor, Read};
+
+use super::{Cell, ExtractError, Sampling};
+
+/// Bytes read ahead to sniff the delimiter.
+const HEAD_LEN: usize = 64 * 1024;
+
+/// Records read ahead to decide whether the first one is a header.
+const LOOKAHEAD: usize = 20;
+
+/// The delimiters piimap recognises, most common first (ties go to the earlier one).
+pub(crate) const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// Reads delimited records from `input` and emits one cell per non-empty field.
+pub(crate) fn extract(
+    input: &mut dyn BufRead,
+    sampling: &mut Sampling,
+    emit: &mut dyn FnMut(Cell<'_>),
+) -> Result<(), ExtractError> {
+    let mut head = read_head(input)?;
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        head.drain(..3);
+    }
+    let delimiter = sniff_delimiter(&head).unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(LineCounter::new(Cursor::new(head).chain(input)));
+
+    let mut ahead = Vec::with_capacity(LOOKAHEAD);
+    let mut failure = None;
+    while ahead.len() < LOOKAHEAD {
+        match next_record(&mut reader) {
+            Ok(Some(record)) => ahead.push(record),
+            Ok(None) => break,
+            Err(err) => {
+                failure = Some(err);
+                break;
+            }
+        }
+    }
+    let Some(first) = ahead.first() else {
+        return failure.map_or(Ok(()), Err);
+    };
+    let columns = Columns::new(first, &ahead[1..]);
+    let skip = usize::from(columns.from_header);
+    let mut rows = 0u64;
+    for record in ahead.iter().skip(skip) {
+        if !take_row(&mut rows, sampling) {
+            return failure.map_or(Ok(()), Err);
+        }
+        emit_record(record, &columns, emit);
+    }
+    if let Some(err) = failure {
+        return Err(err);
+    }
+    while let Some(record) = next_record(&mut reader)? {
+        if !take_row(&mut rows, sampling) {
+            break;
+        }
+        emit_record(&record, &columns, emit);
+    }
+    Ok(())
+}
+
+/// Counts one more row; false (and the file marked as sampled) once the limit is passed.
+fn take_row(rows: &mut u64, sampling: &mut Sampling) -> bool {
+    if sampling.max_rows.is_some_and(|max| *rows >= max) {
+        sampling.mark_cut(None);
+        return false;
+    }
+    *rows += 1;
+    true
+}
+
+/// Reads up to [`HEAD_LEN`] bytes without losing any: the caller chains them before the rest.
+fn read_head(input: &mut dyn BufRead) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(HEAD_LEN);
+    input.take(HEAD_LEN as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+/// Reads the next record and sets its position's line to the line it starts on.
+///
+/// The `csv` crate reports the line where it started looking for the record, before the line
+/// ends it skips (blank lines, the `\n` of a `\r\n`), so the line is worked out here instead:
+/// the line of the record's last byte, less the newlines inside its quoted fields.
+fn next_record<R: Read>(
+    reader: &mut csv::Reader<LineCounter<R>>,
+) -> Result<Option<csv::ByteRecord>, ExtractError> {
+    let mut record = csv::ByteRecord::new();
+    match reader.read_byte_record(&mut record) {
+        Ok(true) => {
+            let end = reader.position().byte();
+            let inside: u64 = record.iter().map(newlines).sum();
+            let last_line = reader.get_mut().line_at(end.saturating_sub(1));
+            let mut position = csv::Position::new();
+            position.set_line(last_line.saturating_sub(inside).max(1));
+            record.set_position(Some(position));
+            Ok(Some(record))
+        }
+        Ok(false) => Ok(None),
+        Err(err) => Err(to_extract_error(err)),
+    }
+}
+
+fn newlines(text: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', text).count() as u64
+}
+
+/// A reader that remembers where the line ends are in the bytes it has handed out but that
+/// have not been asked about yet (at most one buffer of the `csv` reader).
+struct LineCounter<R> {
+    inner: R,
+    offset: u64,
+    ahead: VecDeque<u64>,
+    behind: u64,
+}
+
+impl<R: Read> LineCounter<R> {
+    fn new(inner: R) -> Self {
+        LineCounter {
+            inner,
+            offset: 0,
+            ahead: VecDeque::new(),
+            behind: 0,
+        }
+    }
+
+    /// 1-based line of the byte at `offset`; offsets must not decrease between calls.
+    fn line_at(&mut self, offset: u64) -> u64 {
+        while self.ahead.front().is_some_and(|&at| at < offset) {
+            self.ahead.pop_front();
+            self.behind += 1;
+        }
+        self.behind + 1
+    }
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let start = self.offset;
+        self.ahead
+            .extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| start + i as u64));
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
+fn to_extract_error(err: csv::Error) -> ExtractError {
+    let line = err.position().map(csv::Position::line);
+    match err.into_kind() {
+        csv::ErrorKind::Io(io) => ExtractError::Io(io),
+        _ => ExtractError::Malformed {
+            line,
+            reason: "unreadable csv record".to_string(),
+        },
+    }
+}
+
+/// True when one delimiter splits every complete record of `head` (at least two) into the
+/// same number of fields, two or more.
+pub(crate) fn looks_like_csv(head: &[u8]) -> bool {
+    let complete = complete_lines(head);
+    let Some(delimiter) = sniff_delimiter(complete) else {
+        return false;
+    };
+    let (agreeing, _) = consistency(complete, delimiter);
+    let records = memchr::memchr_iter(b'\n', complete.trim_ascii_end()).count() + 1;
+    agreeing >= 2 && agreeing == records
+}
+
+/// `head` up to its last line end, when one is there.
+fn complete_lines(head: &[u8]) -> &[u8] {
+    match memchr::memrchr(b'\n', head) {
+        Some(end) => &head[..=end],
+        None => head,
+    }
+}
+
+/// The delimiter that splits the complete lines of `head` into the same number (at least two)
+/// of fields most often, quotes respected; `None` when no candidate splits any line.
+pub(crate) fn sniff_delimiter(head: &[u8]) -> Option<u8> {
+    let complete = complete_lines(head);
+    let mut best: Option<(usize, usize, u8)> = None;
+    for delimiter in DELIMITERS {
+        let (agreeing, width) = consistency(complete, delimiter);
+        if width < 2 || agreeing == 0 {
+            continue;
+        }
+        if best.is_none_or(|(a, w, _)| (agreeing, width) > (a, w)) {
+            best = Some((agreeing, width, delimiter));
+        }
+    }
+    best.map(|(_, _, delimiter)| delimiter)
+}
+
+/// How many records of `text` have the most common field count, and that count.
+fn consistency(text: &[u8], delimiter: u8) -> (usize, usize) {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text);
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        let width = record.len();
+        match counts.iter_mut().find(|(w, _)| *w == width) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((width, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .map(|(width, n)| (n, width))
+        .max()
+        .unwrap_or((0, 0))
+}
+
+/// Column names of a file: its header, or `column_N` past the header's end.
+struct Columns {
+    names: Vec<String>,
+    from_header: bool,
+}
+
+impl Columns {
+    fn new(first: &csv::ByteRecord, rest: &[csv::ByteRecord]) -> Self {
+        if !has_header(first, rest) {
+            return Columns {
+                names: Vec::new(),
+                from_header: false,
+            };
+        }
+        let names = first
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let name = decode(name);
+                let name = name.trim();
+                if name.is_empty() { positional(i) } else { name.to_string() }
+            })
+            .collect();
+        Columns {
+            names,
+            from_header: true,
+        }
+    }
+
+    fn name(&self, index: usize) -> Cow<'_, str> {
+        match self.names.get(index) {
+            Some(name) => Cow::Borrowed(name),
+            None => Cow::Owned(positional(index)),
+        }
+    }
+}
+
+fn positional(index: usize) -> String {
+    format!("column_{}", index + 1)
+}
+
+/// True when the first record reads as column names: at most one empty name, no duplicate,
+/// none that looks like a value (an `@`, no letter at all, longer than 64 bytes), and none
+/// that reappears in its own column in the records after it.
+///
+/// A first record of plain words is taken as a header: a file without one whose first row
+/// holds only words (names, towns) is misread, which costs one row, not a column.
+pub(crate) fn has_header(first: &csv::ByteRecord, rest: &[csv::ByteRecord]) -> bool {
+    let names: Vec<&[u8]> = first.iter().map(<[u8]>::trim_ascii).collect();
+    let empty = names.iter().filter(|n| n.is_empty()).count();
+    if empty > 1 || (empty == 1 && names.len() < 3) {
+        return false;
+    }
+    if names.iter().any(|n| !n.is_empty() && looks_like_value(n)) {
+        return false;
+    }
+    let duplicate = names
+        .iter()
+        .enumerate()
+        .any(|(i, n)| !n.is_empty() && names[..i].contains(n));
+    if duplicate {
+        return false;
+    }
+    !names.iter().enumerate().any(|(i, name)| {
+        !name.is_empty()
+            && rest
+                .iter()
+                .any(|record| record.get(i).map(<[u8]>::trim_ascii) == Some(name))
+    })
+}
+
+pub(crate) fn looks_like_value(text: &[u8]) -> bool {
+    text.len() > 64 || text.contains(&b'@') || !text.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80)
+}
+
+/// Emits the non-empty fields of one record.
+fn emit_record(record: &csv::ByteRecord, columns: &Columns, emit: &mut dyn FnMut(Cell<'_>)) {
+    let mut line = record.position().map_or(1, csv::Position::line);
+    let mut column = 1u64;
+    for (index, raw) in record.iter().enumerate() {
+        let text = decode(raw);
+        if !text.trim().is_empty() {
+            let field = columns.name(index);
+            emit(Cell {
+                text: text.as_bytes(),
+                line,
+                column,
+                container: None,
+                field: Some(&field),
+                locator: None,
+            });
+        }
+        line += newlines(raw);
+        let tail = match memchr::memrchr(b'\n', raw) {
+            Some(end) => {
+                column = 1;
+                &text.as_bytes()[end + 1..]
+            }
+            None => text.as_bytes(),
+        };
+        column += char_count(tail) + 1;
+    }
+}
+
+fn char_count(text: &[u8]) -> u64 {
+    text.iter().filter(|b| (**b & 0xC0) != 0x80).count() as u64
+}
+
+/// The field as UTF-8: as is when valid, else decoded from Windows-1252.
+fn decode(raw: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(raw) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(raw).0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    type Row = (u64, u64, String, String);
+
+    fn cells_with(bytes: &[u8], sampling: &mut Sampling) -> (Vec<Row>, Result<(), ExtractError>) {
+        let mut out = Vec::new();
+        let mut input = bytes;
+        let result = extract(&mut input, sampling, &mut |cell| {
+            out.push((
+                cell.line,
+                cell.column,
+                cell.field.unwrap_or("").to_string(),
+                String::from_utf8_lossy(cell.text).into_owned(),
+            ))
+        });
+        (out, result)
+    }
+
+    fn cells(bytes: &[u8]) -> Vec<Row> {
+        let (out, result) = cells_with(bytes, &mut Sampling::default());
+        assert!(result.is_ok(), "{result:?}");
+        out
+    }
+
+    fn row(line: u64, column: u64, field: &str, text: &str) -> Row {
+        (line, column, field.to_string(), text.to_string())
+    }
+
+    #[test]
+    fn csv_header_becomes_field() {
+        let got = cells(b"name,email\nJane Doe,jane@example.com\n");
+        assert_eq!(
+            got,
+            vec![row(2, 1, "name", "Jane Doe"), row(2, 10, "email", "jane@example.com")]
+        );
+    }
+
+    #[test]
+    fn quoted_newline_keeps_line_numbers() {
+        let text = b"id,note,email\n1,\"line one\nline two\nline three\",a@example.com\n2,x,b@example.com\n";
+        let got = cells(text);
+        assert_eq!(got[1], row(2, 3, "note", "line one\nline two\nline three"));
+        assert_eq!(got[2].0, 4, "email after a 3-line field sits on line 4");
+        assert_eq!(got[3], row(5, 1, "id", "2"));
+        assert_eq!(got[5], row(5, 5, "email", "b@example.com"));
+    }
+
+    #[test]
+    fn semicolon_tab_and_pipe_are_sniffed() {
+        for delimiter in [";", "\t", "|"] {
+            let text = format!("a{delimiter}b\n1{delimiter}x, y\n2{delimiter}z, w\n");
+            assert_eq!(sniff_delimiter(text.as_bytes()), Some(delimiter.as_bytes()[0]));
+            let got = cells(text.as_bytes());
+            assert_eq!(got[1], row(2, 3, "b", "x, y"), "delimiter {delimiter:?}");
+        }
+    }
+
+    #[test]
+    fn commas_inside_quotes_do_not_win_the_sniff() {
+        let text = b"name;city\n\"Doe, Jane\";Paris\n\"Roe, Richard\";Lyon\n";
+        assert_eq!(sniff_delimiter(text), Some(b';'));
+    }
+
+    #[test]
+    fn file_without_header_gets_positional_fields() {
+        let got = cells(b"1,jane@example.com,555-0100\n2,john@example.com,555-0101\n");
+        assert_eq!(got[1], row(1, 3, "column_2", "jane@example.com"));
+        assert_eq!(got.len(), 6);
+    }
+
+    #[test]
+    fn header_value_repeated_below_means_no_header() {
+        assert!(!has_header(
+            &csv::ByteRecord::from(vec!["F", "Paris"]),
+            &[csv::ByteRecord::from(vec!["F", "Lyon"])]
+        ));
+        assert!(has_header(
+            &csv::ByteRecord::from(vec!["gender", "city"]),
+            &[csv::ByteRecord::from(vec!["F", "Lyon"])]
+        ));
+    }
+
+    #[test]
+    fn latin1_is_decoded_not_skipped() {
+        let got = cells(b"pr\xe9nom,ville\nFran\xe7ois,Orl\xe9ans\n");
+        assert_eq!(got[0], row(2, 1, "prénom", "François"));
+        assert_eq!(got[1].3, "Orléans");
+    }
+
+    #[test]
+    fn ragged_rows_are_scanned() {
+        let got = cells(b"a,b\n1\n2,3,x@example.com\n");
+        assert_eq!(
+            got,
+            vec![
+                row(2, 1, "a", "1"),
+                row(3, 1, "a", "2"),
+                row(3, 3, "b", "3"),
+                row(3, 5, "column_3", "x@example.com")
+            ]
+        );
+    }
+
+    #[test]
+    fn crlf_and_blank_lines_keep_line_numbers() {
+        for end in ["\n", "\r\n"] {
+            let text = ["email", "a@example.com", "", "", "\"b@\nexample.com\"", "c@example.com"].join(end);
+            let lines: Vec<u64> = cells(text.as_bytes()).iter().map(|r| r.0).collect();
+            assert_eq!(lines, [2, 5, 7], "line end {end:?}");
+        }
+    }
+
+    #[test]
+    fn bom_and_crlf_are_handled() {
+        let got = cells(b"\xEF\xBB\xBFemail\r\na@example.com\r\n");
+        assert_eq!(got, vec![row(2, 1, "email", "a@example.com")]);
+    }
+
+    #[test]
+    fn sampling_stops_after_max_rows_and_says_so() {
+        let mut sampling = Sampling::new(Some(2));
+        let (got, result) = cells_with(b"n\na\nb\nc\nd\n", &mut sampling);
+        assert!(result.is_ok());
+        assert_eq!(got.len(), 2);
+        assert!(sampling.was_cut(None));
+        let mut all = Sampling::new(Some(4));
+        cells_with(b"n\na\nb\nc\nd\n", &mut all).1.expect("reads");
+        assert!(!all.was_cut(None));
+    }
+
+    #[test]
+    fn unterminated_quote_reads_to_the_end() {
+        let got = cells(b"a,b\n1,\"open\n2,x@example.com\n");
+        assert_eq!(got[1].2, "b");
+        assert!(got[1].3.contains("x@example.com"));
+    }
+}

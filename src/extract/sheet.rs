@@ -1,0 +1,337 @@
+//! Spreadsheets (xlsx, xlsm, xlsb, xls, ods) read sheet by sheet through calamine.
+//!
+//! Workbooks need random access, so this extractor opens the path instead of streaming. Each
+//! non-empty cell becomes one [`Cell`]: `container` is the sheet name, `field` the text of the
+//! column's header (or its letter, `C`, when there is none), `locator` the cell reference
+//! (`C17`), `line` the row number and `column` the column number.
+//!
+//! Real workbooks put titles and blank rows above the header, so the header is the first of
+//! the top rows that looks like one (see [`header_row`]); rows above it are still scanned.
+//! Values are rendered as a user sees them: whole numbers without exponent or fraction
+//! (a card number stored as a number reads `4111111111111111`), dates in ISO 8601.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use calamine::{Data, Range, Reader, Sheets};
+
+use super::{Cell, ExtractError, Sampling};
+
+/// Rows searched for the header.
+const HEADER_SEARCH: usize = 30;
+
+/// The workbook formats calamine reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workbook {
+    /// Office Open XML (`.xlsx`, `.xlsm`).
+    Xlsx,
+    /// Excel binary workbook (`.xlsb`).
+    Xlsb,
+    /// Excel 97-2003 (`.xls`, BIFF in an OLE container).
+    Xls,
+    /// OpenDocument spreadsheet (`.ods`).
+    Ods,
+}
+
+impl Workbook {
+    /// Lowercase name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Workbook::Xlsx => "xlsx",
+            Workbook::Xlsb => "xlsb",
+            Workbook::Xls => "xls",
+            Workbook::Ods => "ods",
+        }
+    }
+}
+
+/// Opens the workbook at `path` as `format` and emits one cell per non-empty cell of every
+/// sheet. A sheet that cannot be read is skipped and its error returned after the others.
+pub(crate) fn extract_path(
+    path: &Path,
+    format: Workbook,
+    sampling: &mut Sampling,
+    emit: &mut dyn FnMut(Cell<'_>),
+) -> Result<(), ExtractError> {
+    let mut workbook = open(path, format).map_err(unreadable)?;
+    let mut first_error = None;
+    for (index, name) in workbook.sheet_names().into_iter().enumerate() {
+        match workbook.worksheet_range(&name) {
+            Ok(range) => extract_sheet(&name, &range, sampling, emit),
+            Err(err) => {
+                first_error.get_or_insert(ExtractError::Malformed {
+                    line: None,
+                    reason: format!("sheet {}: {err}", index + 1),
+                });
+            }
+        }
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+fn open(path: &Path, format: Workbook) -> Result<Sheets<BufReader<File>>, calamine::Error> {
+    use calamine::{Error, open_workbook};
+    Ok(match format {
+        Workbook::Xlsx => Sheets::Xlsx(open_workbook(path).map_err(Error::Xlsx)?),
+        Workbook::Xlsb => Sheets::Xlsb(open_workbook(path).map_err(Error::Xlsb)?),
+        Workbook::Xls => Sheets::Xls(open_workbook(path).map_err(Error::Xls)?),
+        Workbook::Ods => Sheets::Ods(open_workbook(path).map_err(Error::Ods)?),
+    })
+}
+
+fn unreadable(err: calamine::Error) -> ExtractError {
+    match err {
+        calamine::Error::Io(io) => ExtractError::Io(io),
+        other => ExtractError::Malformed {
+            line: None,
+            reason: format!("workbook cannot be opened: {other}"),
+        },
+    }
+}
+
+/// Emits the cells of one sheet: rows above the header with letters as fields, then the rows
+/// below it (at most `sampling.max_rows`) with header texts as fields.
+fn extract_sheet(name: &str, range: &Range<Data>, sampling: &mut Sampling, emit: &mut dyn FnMut(Cell<'_>)) {
+    let Some((first_row, first_column)) = range.start() else {
+        return;
+    };
+    let rows: Vec<&[Data]> = range.rows().collect();
+    let header = header_row(&rows);
+    let fields = field_names(header.map(|h| rows[h]), first_column, rows.first().map_or(0, |r| r.len()));
+    let mut taken = 0u64;
+    for (index, row) in rows.iter().enumerate() {
+        let below_header = header.is_some_and(|h| index > h);
+        if header == Some(index) {
+            continue;
+        }
+        if below_header {
+            if sampling.max_rows.is_some_and(|max| taken >= max) {
+                sampling.mark_cut(Some(name));
+                return;
+            }
+            taken += 1;
+        }
+        let line = u64::from(first_row) + index as u64 + 1;
+        for (offset, data) in row.iter().enumerate() {
+            let Some(text) = render(data) else { continue };
+            let column = first_column + offset as u32;
+            let letter = column_letter(column);
+            let field = if below_header || header.is_none() {
+                fields[offset].as_str()
+            } else {
+                letter.as_str()
+            };
+            let locator = format!("{letter}{line}");
+            emit(Cell {
+                text: text.as_bytes(),
+                line,
+                column: u64::from(column) + 1,
+                container: Some(name),
+                field: Some(field),
+                locator: Some(&locator),
+            });
+        }
+    }
+}
+
+/// Index of the first row among the top [`HEADER_SEARCH`] that looks like a header: at least
+/// two non-empty cells, all of them text that does not look like a value, covering at least
+/// half as many columns as the fullest row there.
+pub(crate) fn header_row(rows: &[&[Data]]) -> Option<usize> {
+    let top = &rows[..rows.len().min(HEADER_SEARCH)];
+    let filled = |row: &[Data]| row.iter().filter(|d| !is_blank(d)).count();
+    let widest = top.iter().map(|r| filled(r)).max().unwrap_or(0);
+    top.iter().position(|row| {
+        let n = filled(row);
+        n >= 2
+            && n * 2 >= widest
+            && row.iter().filter(|d| !is_blank(d)).all(|d| match d {
+                Data::String(s) => !super::csv::looks_like_value(s.trim().as_bytes()),
+                _ => false,
+            })
+    })
+}
+
+fn is_blank(data: &Data) -> bool {
+    match data {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// The field of each column: the header's text with whitespace collapsed, or the letter.
+fn field_names(header: Option<&[Data]>, first_column: u32, width: usize) -> Vec<String> {
+    (0..width)
+        .map(|offset| {
+            let text = match header.and_then(|h| h.get(offset)) {
+                Some(Data::String(s)) => s.split_whitespace().collect::<Vec<_>>().join(" "),
+                _ => String::new(),
+            };
+            if text.is_empty() {
+                column_letter(first_column + offset as u32)
+            } else {
+                text
+            }
+        })
+        .collect()
+}
+
+/// Spreadsheet letters of a 0-based column index: `A`, `Z`, `AA`, `XFD`.
+pub(crate) fn column_letter(index: u32) -> String {
+    let mut n = index + 1;
+    let mut letters = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        letters.push(b'A' + rem as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    String::from_utf8(letters).expect("ASCII letters are UTF-8")
+}
+
+/// The text a user sees in the cell; `None` for empty and error cells.
+pub(crate) fn render(data: &Data) -> Option<Cow<'_, str>> {
+    let text = match data {
+        Data::Empty | Data::Error(_) => return None,
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cow::Borrowed(s.as_str()),
+        Data::Int(i) => Cow::Owned(i.to_string()),
+        // `Display` for f64 never uses an exponent and drops a zero fraction.
+        Data::Float(f) => Cow::Owned(f.to_string()),
+        Data::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
+        Data::DateTime(dt) if dt.is_datetime() => Cow::Owned(iso_datetime(dt)),
+        Data::DateTime(dt) => Cow::Owned(dt.as_f64().to_string()),
+    };
+    (!text.trim().is_empty()).then_some(text)
+}
+
+fn iso_datetime(dt: &calamine::ExcelDateTime) -> String {
+    let (year, month, day, hour, minute, second, _) = dt.to_ymd_hms_milli();
+    if (hour, minute, second) == (0, 0, 0) {
+        format!("{year:04}-{month:02}-{day:02}")
+    } else {
+        format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{ExcelDateTime, ExcelDateTimeType};
+
+    fn s(text: &str) -> Data {
+        Data::String(text.to_string())
+    }
+
+    #[test]
+    fn card_number_in_a_float_cell_reads_as_its_digits() {
+        assert_eq!(render(&Data::Float(4111111111111111.0)).as_deref(), Some("4111111111111111"));
+        assert_eq!(render(&Data::Float(2.5)).as_deref(), Some("2.5"));
+        assert_eq!(render(&Data::Int(5550100)).as_deref(), Some("5550100"));
+    }
+
+    #[test]
+    fn dates_render_as_iso() {
+        let date = ExcelDateTime::new(45943.0, ExcelDateTimeType::DateTime, false);
+        assert_eq!(render(&Data::DateTime(date)).as_deref(), Some("2025-10-13"));
+        let stamp = ExcelDateTime::new(45943.5, ExcelDateTimeType::DateTime, false);
+        assert_eq!(render(&Data::DateTime(stamp)).as_deref(), Some("2025-10-13T12:00:00"));
+    }
+
+    #[test]
+    fn empty_and_error_cells_render_nothing() {
+        assert_eq!(render(&Data::Empty), None);
+        assert_eq!(render(&s("  ")), None);
+    }
+
+    #[test]
+    fn column_letters_follow_spreadsheet_order() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(16383), "XFD");
+    }
+
+    #[test]
+    fn header_skips_title_and_blank_rows() {
+        let title = [s("Customer list"), Data::Empty, Data::Empty];
+        let blank = [Data::Empty, Data::Empty, Data::Empty];
+        let header = [s("Name"), s("Email"), s("Card")];
+        let data = [s("Jane Doe"), s("jane@example.com"), Data::Float(4111111111111111.0)];
+        let rows: Vec<&[Data]> = vec![&title, &blank, &header, &data];
+        assert_eq!(header_row(&rows), Some(2));
+    }
+
+    #[test]
+    fn sheet_of_values_has_no_header() {
+        let a = [s("jane@example.com"), Data::Float(1.0)];
+        let b = [s("john@example.com"), Data::Float(2.0)];
+        let rows: Vec<&[Data]> = vec![&a, &b];
+        assert_eq!(header_row(&rows), None);
+    }
+}
+
+#[cfg(test)]
+mod fixture_tests {
+    use super::*;
+
+    /// (sheet, field, locator, text) of each cell of a fixture workbook.
+    fn cells(name: &str, format: Workbook) -> (Vec<(String, String, String, String)>, Result<(), ExtractError>) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sheet").join(name);
+        let mut out = Vec::new();
+        let result = extract_path(&path, format, &mut Sampling::default(), &mut |cell| {
+            out.push((
+                cell.container.unwrap_or("").to_string(),
+                cell.field.unwrap_or("").to_string(),
+                cell.locator.unwrap_or("").to_string(),
+                String::from_utf8_lossy(cell.text).into_owned(),
+            ))
+        });
+        (out, result)
+    }
+
+    #[test]
+    fn libreoffice_workbooks_give_header_fields_and_card_digits() {
+        for (name, format) in [
+            ("contacts.xlsx", Workbook::Xlsx),
+            ("contacts.xls", Workbook::Xls),
+            ("contacts.ods", Workbook::Ods),
+        ] {
+            let (got, result) = cells(name, format);
+            assert!(result.is_ok(), "{name}: {result:?}");
+            let card = got.iter().find(|c| c.2 == "E4").expect("card cell");
+            assert_eq!((card.1.as_str(), card.3.as_str()), ("Card Number", "378282246310005"), "{name}");
+            let dob = got.iter().find(|c| c.2 == "F4").expect("date cell");
+            assert_eq!((dob.1.as_str(), dob.3.as_str()), ("Date of Birth", "1980-04-12"), "{name}");
+            assert_eq!(got[0].1, "A", "{name}: the title row keeps letter fields");
+            assert_eq!(got[0].0, "contacts", "{name}: sheet name is the container");
+        }
+    }
+
+    #[test]
+    fn sixteen_digit_card_in_a_numeric_cell_reads_as_its_digits() {
+        let (got, result) = cells("cards.xlsx", Workbook::Xlsx);
+        assert!(result.is_ok(), "{result:?}");
+        let card = got.iter().find(|c| c.2 == "C4").expect("card cell");
+        assert_eq!(
+            (card.0.as_str(), card.1.as_str(), card.3.as_str()),
+            ("Payments", "Card Number", "4111111111111111")
+        );
+    }
+
+    #[test]
+    fn wrong_format_is_an_error_not_a_crash() {
+        let (_, result) = cells("contacts.ods", Workbook::Xls);
+        assert!(result.is_err());
+    }
+
+    #[test]
+    fn corrupt_workbook_is_an_error_with_calamine_reason() {
+        let (got, result) = cells("corrupt.xlsx", Workbook::Xlsx);
+        assert!(got.is_empty());
+        let reason = result.expect_err("corrupt zip").to_string();
+        assert!(reason.starts_with("workbook cannot be opened: "), "{reason}");
+    }
+}
