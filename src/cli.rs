@@ -69,6 +69,15 @@ pub struct ScanArgs {
     /// Drop findings with a confidence below this, in [0, 1].
     #[arg(long, value_name = "SCORE", default_value_t = crate::detect::DEFAULT_MIN_CONFIDENCE)]
     pub min_confidence: f64,
+    /// Read at most N rows of each CSV file, JSON array or sheet (default: all); the data map
+    /// marks the columns whose table was sampled.
+    #[arg(long, value_name = "N")]
+    pub sample_rows: Option<u64>,
+    /// Share of a column's values, in [0, 1], that must match a rule for the data map to
+    /// classify the column as holding that rule's data (also when its name names the data and
+    /// at least one value matches).
+    #[arg(long, value_name = "RATIO", default_value_t = crate::datamap::DEFAULT_CLASSIFY_THRESHOLD)]
+    pub classify_threshold: f64,
     /// Region (ISO 3166-1 alpha-2) assumed for phone numbers without a country code.
     #[arg(long, value_name = "CC", default_value = "US")]
     pub region: String,

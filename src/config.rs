@@ -30,6 +30,10 @@ pub struct ScanConfig {
     pub show_values: bool,
     /// Settings for validators (phone region).
     pub validation: ValidationContext,
+    /// Rows read per table or sheet (`--sample-rows`); `None` reads all.
+    pub sample_rows: Option<u64>,
+    /// Match ratio that classifies a column (`--classify-threshold`).
+    pub classify_threshold: f64,
 }
 
 /// A setting that cannot be used; the run stops before scanning.
@@ -41,6 +45,9 @@ pub enum ConfigError {
     /// `--min-confidence` outside [0, 1].
     #[error("--min-confidence {0} is outside [0, 1]")]
     Confidence(f64),
+    /// `--classify-threshold` outside [0, 1].
+    #[error("--classify-threshold {0} is outside [0, 1]")]
+    ClassifyThreshold(f64),
     /// `--threads 0`.
     #[error("--threads must be at least 1")]
     Threads,
@@ -72,6 +79,9 @@ impl ScanConfig {
         if !(0.0..=1.0).contains(&args.min_confidence) {
             return Err(ConfigError::Confidence(args.min_confidence));
         }
+        if !(0.0..=1.0).contains(&args.classify_threshold) {
+            return Err(ConfigError::ClassifyThreshold(args.classify_threshold));
+        }
         let threads = match args.threads {
             Some(0) => return Err(ConfigError::Threads),
             Some(n) => n,
@@ -93,6 +103,8 @@ impl ScanConfig {
             validation: ValidationContext {
                 region: parse_region(&args.region)?,
             },
+            sample_rows: args.sample_rows,
+            classify_threshold: args.classify_threshold,
         })
     }
 }

@@ -7,6 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
 
+/// Default of `--classify-threshold`: a column is classified as holding a rule's data when at
+/// least this share of its values match the rule. 0.3 keeps a column of long numeric ids (one
+/// in ten passes a Luhn check by chance) from reading as card numbers, while a free-text column
+/// where every third entry holds a phone number still counts.
+pub const DEFAULT_CLASSIFY_THRESHOLD: f64 = 0.3;
+
 /// One row of the data map: a file, or a sheet/table and column inside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DataMapEntry {

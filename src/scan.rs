@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use crate::config::ScanConfig;
 use crate::datamap;
 use crate::detect::{Detector, Match};
-use crate::extract::{self, Cell, ExtractError, FileKind, Location};
+use crate::extract::{self, Cell, ExtractError, FileKind, Location, Sampling};
 use crate::finding::{self, Evidence, Finding};
 use crate::report::{Report, Summary, Tool};
 use crate::walk::{self, FileNote, Origin, SourceFile, WalkError};
@@ -162,22 +162,41 @@ fn scan_file(file: &SourceFile, config: &ScanConfig, detector: &Detector) -> Out
         );
     };
     let mut collector = Collector::new(file, config, detector);
-    let result = extract_cells(kind, &mut reader, &mut |cell| collector.add(&cell));
+    let mut sampling = Sampling::new(config.sample_rows);
+    let result = extract_cells(
+        kind,
+        &file.origin,
+        &mut reader,
+        &mut sampling,
+        &mut |cell| collector.add(&cell),
+    );
+    let bytes = match kind {
+        FileKind::Spreadsheet(_) => reader.bytes.max(file.size),
+        FileKind::Text | FileKind::Csv | FileKind::Json => reader.bytes,
+    };
     Outcome::Scanned {
         findings: collector.finish(),
-        bytes: reader.bytes,
+        bytes,
         error: result.err().map(|err| err.to_string()),
     }
 }
 
-/// Runs the extractor for `kind` over `input`.
+/// Runs the extractor for `kind` over `input` (workbooks open their path instead).
 fn extract_cells(
     kind: FileKind,
+    origin: &Origin,
     input: &mut dyn BufRead,
+    sampling: &mut Sampling,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
     match kind {
         FileKind::Text => extract::text::extract(input, emit),
+        FileKind::Csv => extract::csv::extract(input, sampling, emit),
+        FileKind::Json => extract::json::extract(input, sampling, emit),
+        FileKind::Spreadsheet(format) => match origin {
+            Origin::File(path) => extract::sheet::extract_path(path, format, sampling, emit),
+            Origin::Stdin => extract::sheet::extract_reader(input, format, sampling, emit),
+        },
     }
 }
 

@@ -255,7 +255,11 @@ impl Columns {
             .map(|(i, name)| {
                 let name = decode(name);
                 let name = name.trim();
-                if name.is_empty() { positional(i) } else { name.to_string() }
+                if name.is_empty() {
+                    positional(i)
+                } else {
+                    name.to_string()
+                }
             })
             .collect();
         Columns {
@@ -307,7 +311,9 @@ pub(crate) fn has_header(first: &csv::ByteRecord, rest: &[csv::ByteRecord]) -> b
 }
 
 pub(crate) fn looks_like_value(text: &[u8]) -> bool {
-    text.len() > 64 || text.contains(&b'@') || !text.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80)
+    text.len() > 64
+        || text.contains(&b'@')
+        || !text.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80)
 }
 
 /// Emits the non-empty fields of one record.
@@ -386,7 +392,10 @@ mod tests {
         let got = cells(b"name,email\nJane Doe,jane@example.com\n");
         assert_eq!(
             got,
-            vec![row(2, 1, "name", "Jane Doe"), row(2, 10, "email", "jane@example.com")]
+            vec![
+                row(2, 1, "name", "Jane Doe"),
+                row(2, 10, "email", "jane@example.com")
+            ]
         );
     }
 
@@ -404,7 +413,10 @@ mod tests {
     fn semicolon_tab_and_pipe_are_sniffed() {
         for delimiter in [";", "\t", "|"] {
             let text = format!("a{delimiter}b\n1{delimiter}x, y\n2{delimiter}z, w\n");
-            assert_eq!(sniff_delimiter(text.as_bytes()), Some(delimiter.as_bytes()[0]));
+            assert_eq!(
+                sniff_delimiter(text.as_bytes()),
+                Some(delimiter.as_bytes()[0])
+            );
             let got = cells(text.as_bytes());
             assert_eq!(got[1], row(2, 3, "b", "x, y"), "delimiter {delimiter:?}");
         }
@@ -459,7 +471,15 @@ mod tests {
     #[test]
     fn crlf_and_blank_lines_keep_line_numbers() {
         for end in ["\n", "\r\n"] {
-            let text = ["email", "a@example.com", "", "", "\"b@\nexample.com\"", "c@example.com"].join(end);
+            let text = [
+                "email",
+                "a@example.com",
+                "",
+                "",
+                "\"b@\nexample.com\"",
+                "c@example.com",
+            ]
+            .join(end);
             let lines: Vec<u64> = cells(text.as_bytes()).iter().map(|r| r.0).collect();
             assert_eq!(lines, [2, 5, 7], "line end {end:?}");
         }

@@ -275,7 +275,11 @@ struct Parser<'a, 'e> {
 }
 
 impl<'a, 'e> Parser<'a, 'e> {
-    fn new(input: &'a mut dyn BufRead, sampling: &'a mut Sampling, emit: &'e mut dyn FnMut(Cell<'_>)) -> Self {
+    fn new(
+        input: &'a mut dyn BufRead,
+        sampling: &'a mut Sampling,
+        emit: &'e mut dyn FnMut(Cell<'_>),
+    ) -> Self {
         Parser {
             src: Source::new(input),
             sampling,
@@ -300,7 +304,8 @@ impl<'a, 'e> Parser<'a, 'e> {
                 Ok(true) => {}
                 Ok(false) => break,
                 Err(ExtractError::Malformed { line, reason }) if self.can_resync(&reason) => {
-                    self.first_error.get_or_insert(ExtractError::Malformed { line, reason });
+                    self.first_error
+                        .get_or_insert(ExtractError::Malformed { line, reason });
                     self.resync()?;
                 }
                 Err(err) => return Err(self.first_error.take().unwrap_or(err)),
@@ -347,7 +352,11 @@ impl<'a, 'e> Parser<'a, 'e> {
             (_, Expect::FirstOrEnd | Expect::CommaOrEnd, b'}') if !frame.is_array => self.close(),
             (_, Expect::FirstOrEnd | Expect::CommaOrEnd, b']') if frame.is_array => self.close(),
             (_, Expect::CommaOrEnd, b',') => {
-                frame.expect = if frame.is_array { Expect::Value } else { Expect::Key };
+                frame.expect = if frame.is_array {
+                    Expect::Value
+                } else {
+                    Expect::Key
+                };
                 self.src.bump();
             }
             (false, Expect::FirstOrEnd | Expect::Key, b'"') => self.key()?,
@@ -444,7 +453,11 @@ impl<'a, 'e> Parser<'a, 'e> {
                 self.src.bare_word(&mut self.scratch)?;
                 if !is_scalar_word(&self.scratch) {
                     let at_end = self.src.peek()?.is_none();
-                    let reason = if at_end { TRUNCATED } else { "invalid json literal" };
+                    let reason = if at_end {
+                        TRUNCATED
+                    } else {
+                        "invalid json literal"
+                    };
                     return Err(self.src.malformed(reason));
                 }
                 if self.scratch == b"null" {
@@ -514,7 +527,9 @@ impl<'a, 'e> Parser<'a, 'e> {
 /// A JSON number or literal: `true`, `false`, `null`, or digits with sign, point and exponent.
 fn is_scalar_word(word: &[u8]) -> bool {
     matches!(word, b"true" | b"false" | b"null")
-        || (word.first().is_some_and(|b| *b == b'-' || b.is_ascii_digit())
+        || (word
+            .first()
+            .is_some_and(|b| *b == b'-' || b.is_ascii_digit())
             && word.iter().any(u8::is_ascii_digit)
             && word
                 .iter()
@@ -615,7 +630,8 @@ mod tests {
 
     #[test]
     fn single_document_error_stops_reading() {
-        let (got, result) = cells_with(b"{\"a\": \"x\", ]\n\"b\": \"y\"}", &mut Sampling::default());
+        let (got, result) =
+            cells_with(b"{\"a\": \"x\", ]\n\"b\": \"y\"}", &mut Sampling::default());
         assert_eq!(got.len(), 1);
         assert!(result.is_err());
     }

@@ -101,7 +101,8 @@ impl FileKind {
         }
         if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
             let other_office = ["doc", "dot", "ppt", "pps", "msg", "vsd", "pub", "mpp"];
-            return (!other_office.contains(&ext.as_str())).then_some(FileKind::Spreadsheet(sheet::Workbook::Xls));
+            return (!other_office.contains(&ext.as_str()))
+                .then_some(FileKind::Spreadsheet(sheet::Workbook::Xls));
         }
         if !text::is_text(head) {
             return None;
@@ -110,7 +111,9 @@ impl FileKind {
             return Some(FileKind::Json);
         }
         let csv_by_name = matches!(ext.as_str(), "csv" | "tsv" | "psv" | "tab");
-        if csv_by_name || (CSV_SNIFFED_EXTENSIONS.contains(&ext.as_str()) && csv::looks_like_csv(head)) {
+        if csv_by_name
+            || (CSV_SNIFFED_EXTENSIONS.contains(&ext.as_str()) && csv::looks_like_csv(head))
+        {
             return Some(FileKind::Csv);
         }
         Some(FileKind::Text)
@@ -222,30 +225,64 @@ mod tests {
     #[test]
     fn workbooks_are_told_by_magic_and_name() {
         let zip = b"PK\x03\x04\x14\x00\x00\x00[Content_Types].xml";
-        assert_eq!(FileKind::sniff(zip, "a.xlsx"), Some(FileKind::Spreadsheet(Workbook::Xlsx)));
-        assert_eq!(FileKind::sniff(zip, "a.xlsb"), Some(FileKind::Spreadsheet(Workbook::Xlsb)));
+        assert_eq!(
+            FileKind::sniff(zip, "a.xlsx"),
+            Some(FileKind::Spreadsheet(Workbook::Xlsx))
+        );
+        assert_eq!(
+            FileKind::sniff(zip, "a.xlsb"),
+            Some(FileKind::Spreadsheet(Workbook::Xlsb))
+        );
         assert_eq!(FileKind::sniff(zip, "a.zip"), None);
-        let ods = b"PK\x03\x04\x14\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet";
-        assert_eq!(FileKind::sniff(ods, "a.xlsx"), Some(FileKind::Spreadsheet(Workbook::Ods)));
+        let ods =
+            b"PK\x03\x04\x14\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet";
+        assert_eq!(
+            FileKind::sniff(ods, "a.xlsx"),
+            Some(FileKind::Spreadsheet(Workbook::Ods))
+        );
         let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
-        assert_eq!(FileKind::sniff(&ole, "a.bin"), Some(FileKind::Spreadsheet(Workbook::Xls)));
+        assert_eq!(
+            FileKind::sniff(&ole, "a.bin"),
+            Some(FileKind::Spreadsheet(Workbook::Xls))
+        );
         assert_eq!(FileKind::sniff(&ole, "a.doc"), None);
     }
 
     #[test]
     fn json_and_csv_are_told_by_content() {
-        assert_eq!(FileKind::sniff(b"[{\"a\": 1}]", "export.csv"), Some(FileKind::Json));
-        assert_eq!(FileKind::sniff(b"{\"a\": 1}\n{\"a\": 2}\n", "x.jsonl"), Some(FileKind::Json));
-        assert_eq!(FileKind::sniff(b"a;b\n1;2\n3;4\n", "export"), Some(FileKind::Csv));
-        assert_eq!(FileKind::sniff(b"a;b\n1;2\n3;4\n", "report.xlsx"), Some(FileKind::Csv));
+        assert_eq!(
+            FileKind::sniff(b"[{\"a\": 1}]", "export.csv"),
+            Some(FileKind::Json)
+        );
+        assert_eq!(
+            FileKind::sniff(b"{\"a\": 1}\n{\"a\": 2}\n", "x.jsonl"),
+            Some(FileKind::Json)
+        );
+        assert_eq!(
+            FileKind::sniff(b"a;b\n1;2\n3;4\n", "export"),
+            Some(FileKind::Csv)
+        );
+        assert_eq!(
+            FileKind::sniff(b"a;b\n1;2\n3;4\n", "report.xlsx"),
+            Some(FileKind::Csv)
+        );
         assert_eq!(FileKind::sniff(b"a\n", "one.csv"), Some(FileKind::Csv));
     }
 
     #[test]
     fn text_stays_text() {
-        assert_eq!(FileKind::sniff(b"a,b\n1,2\n3,4\n", "app.log"), Some(FileKind::Text));
-        assert_eq!(FileKind::sniff(b"[2024-01-01] started\n", "app.json"), Some(FileKind::Text));
-        assert_eq!(FileKind::sniff(b"hello, world\nbye\n", "notes.txt"), Some(FileKind::Text));
+        assert_eq!(
+            FileKind::sniff(b"a,b\n1,2\n3,4\n", "app.log"),
+            Some(FileKind::Text)
+        );
+        assert_eq!(
+            FileKind::sniff(b"[2024-01-01] started\n", "app.json"),
+            Some(FileKind::Text)
+        );
+        assert_eq!(
+            FileKind::sniff(b"hello, world\nbye\n", "notes.txt"),
+            Some(FileKind::Text)
+        );
         assert_eq!(FileKind::sniff(b"\x00\x01", "x.csv"), None);
     }
 }

@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufRead, BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
 use calamine::{Data, Range, Reader, Sheets};
@@ -55,7 +55,30 @@ pub(crate) fn extract_path(
     sampling: &mut Sampling,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
-    let mut workbook = open(path, format).map_err(unreadable)?;
+    let file = BufReader::new(File::open(path)?);
+    extract_workbook(file, format, sampling, emit)
+}
+
+/// Reads a whole workbook from `input` (standard input) into memory, then as
+/// [`extract_path`] does.
+pub(crate) fn extract_reader(
+    input: &mut dyn BufRead,
+    format: Workbook,
+    sampling: &mut Sampling,
+    emit: &mut dyn FnMut(Cell<'_>),
+) -> Result<(), ExtractError> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    extract_workbook(Cursor::new(bytes), format, sampling, emit)
+}
+
+fn extract_workbook<RS: Read + Seek>(
+    input: RS,
+    format: Workbook,
+    sampling: &mut Sampling,
+    emit: &mut dyn FnMut(Cell<'_>),
+) -> Result<(), ExtractError> {
+    let mut workbook = open(input, format).map_err(unreadable)?;
     let mut first_error = None;
     for (index, name) in workbook.sheet_names().into_iter().enumerate() {
         match workbook.worksheet_range(&name) {
@@ -63,7 +86,7 @@ pub(crate) fn extract_path(
             Err(err) => {
                 first_error.get_or_insert(ExtractError::Malformed {
                     line: None,
-                    reason: format!("sheet {}: {err}", index + 1),
+                    reason: format!("sheet {}: {}", index + 1, redact_quoted(&err.to_string())),
                 });
             }
         }
@@ -71,13 +94,13 @@ pub(crate) fn extract_path(
     first_error.map_or(Ok(()), Err)
 }
 
-fn open(path: &Path, format: Workbook) -> Result<Sheets<BufReader<File>>, calamine::Error> {
-    use calamine::{Error, open_workbook};
+fn open<RS: Read + Seek>(input: RS, format: Workbook) -> Result<Sheets<RS>, calamine::Error> {
+    use calamine::{Error, open_workbook_from_rs as from};
     Ok(match format {
-        Workbook::Xlsx => Sheets::Xlsx(open_workbook(path).map_err(Error::Xlsx)?),
-        Workbook::Xlsb => Sheets::Xlsb(open_workbook(path).map_err(Error::Xlsb)?),
-        Workbook::Xls => Sheets::Xls(open_workbook(path).map_err(Error::Xls)?),
-        Workbook::Ods => Sheets::Ods(open_workbook(path).map_err(Error::Ods)?),
+        Workbook::Xlsx => Sheets::Xlsx(from(input).map_err(Error::Xlsx)?),
+        Workbook::Xlsb => Sheets::Xlsb(from(input).map_err(Error::Xlsb)?),
+        Workbook::Xls => Sheets::Xls(from(input).map_err(Error::Xls)?),
+        Workbook::Ods => Sheets::Ods(from(input).map_err(Error::Ods)?),
     })
 }
 
@@ -86,20 +109,50 @@ fn unreadable(err: calamine::Error) -> ExtractError {
         calamine::Error::Io(io) => ExtractError::Io(io),
         other => ExtractError::Malformed {
             line: None,
-            reason: format!("workbook cannot be opened: {other}"),
+            reason: format!(
+                "workbook cannot be opened: {}",
+                redact_quoted(&other.to_string())
+            ),
         },
     }
 }
 
+/// Calamine's reason with every double-quoted part replaced by `"…"`: its messages may quote
+/// the file's bytes, and error messages never show file content.
+fn redact_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut parts = message.split('"');
+    if let Some(first) = parts.next() {
+        out.push_str(first);
+    }
+    for (index, part) in parts.enumerate() {
+        if index % 2 == 0 {
+            out.push_str("\"…\"");
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 /// Emits the cells of one sheet: rows above the header with letters as fields, then the rows
 /// below it (at most `sampling.max_rows`) with header texts as fields.
-fn extract_sheet(name: &str, range: &Range<Data>, sampling: &mut Sampling, emit: &mut dyn FnMut(Cell<'_>)) {
+fn extract_sheet(
+    name: &str,
+    range: &Range<Data>,
+    sampling: &mut Sampling,
+    emit: &mut dyn FnMut(Cell<'_>),
+) {
     let Some((first_row, first_column)) = range.start() else {
         return;
     };
     let rows: Vec<&[Data]> = range.rows().collect();
     let header = header_row(&rows);
-    let fields = field_names(header.map(|h| rows[h]), first_column, rows.first().map_or(0, |r| r.len()));
+    let fields = field_names(
+        header.map(|h| rows[h]),
+        first_column,
+        rows.first().map_or(0, |r| r.len()),
+    );
     let mut taken = 0u64;
     for (index, row) in rows.iter().enumerate() {
         let below_header = header.is_some_and(|h| index > h);
@@ -227,7 +280,10 @@ mod tests {
 
     #[test]
     fn card_number_in_a_float_cell_reads_as_its_digits() {
-        assert_eq!(render(&Data::Float(4111111111111111.0)).as_deref(), Some("4111111111111111"));
+        assert_eq!(
+            render(&Data::Float(4111111111111111.0)).as_deref(),
+            Some("4111111111111111")
+        );
         assert_eq!(render(&Data::Float(2.5)).as_deref(), Some("2.5"));
         assert_eq!(render(&Data::Int(5550100)).as_deref(), Some("5550100"));
     }
@@ -237,13 +293,24 @@ mod tests {
         let date = ExcelDateTime::new(45943.0, ExcelDateTimeType::DateTime, false);
         assert_eq!(render(&Data::DateTime(date)).as_deref(), Some("2025-10-13"));
         let stamp = ExcelDateTime::new(45943.5, ExcelDateTimeType::DateTime, false);
-        assert_eq!(render(&Data::DateTime(stamp)).as_deref(), Some("2025-10-13T12:00:00"));
+        assert_eq!(
+            render(&Data::DateTime(stamp)).as_deref(),
+            Some("2025-10-13T12:00:00")
+        );
     }
 
     #[test]
     fn empty_and_error_cells_render_nothing() {
         assert_eq!(render(&Data::Empty), None);
         assert_eq!(render(&s("  ")), None);
+    }
+
+    #[test]
+    fn quoted_content_is_redacted_from_reasons() {
+        assert_eq!(
+            redact_quoted(r#"found 'Text(Borrowed("jane@example.com"))' at "x""#),
+            r#"found 'Text(Borrowed("…"))' at "…""#
+        );
     }
 
     #[test]
@@ -259,7 +326,11 @@ mod tests {
         let title = [s("Customer list"), Data::Empty, Data::Empty];
         let blank = [Data::Empty, Data::Empty, Data::Empty];
         let header = [s("Name"), s("Email"), s("Card")];
-        let data = [s("Jane Doe"), s("jane@example.com"), Data::Float(4111111111111111.0)];
+        let data = [
+            s("Jane Doe"),
+            s("jane@example.com"),
+            Data::Float(4111111111111111.0),
+        ];
         let rows: Vec<&[Data]> = vec![&title, &blank, &header, &data];
         assert_eq!(header_row(&rows), Some(2));
     }
@@ -278,8 +349,16 @@ mod fixture_tests {
     use super::*;
 
     /// (sheet, field, locator, text) of each cell of a fixture workbook.
-    fn cells(name: &str, format: Workbook) -> (Vec<(String, String, String, String)>, Result<(), ExtractError>) {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sheet").join(name);
+    fn cells(
+        name: &str,
+        format: Workbook,
+    ) -> (
+        Vec<(String, String, String, String)>,
+        Result<(), ExtractError>,
+    ) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/sheet")
+            .join(name);
         let mut out = Vec::new();
         let result = extract_path(&path, format, &mut Sampling::default(), &mut |cell| {
             out.push((
@@ -302,9 +381,17 @@ mod fixture_tests {
             let (got, result) = cells(name, format);
             assert!(result.is_ok(), "{name}: {result:?}");
             let card = got.iter().find(|c| c.2 == "E4").expect("card cell");
-            assert_eq!((card.1.as_str(), card.3.as_str()), ("Card Number", "378282246310005"), "{name}");
+            assert_eq!(
+                (card.1.as_str(), card.3.as_str()),
+                ("Card Number", "378282246310005"),
+                "{name}"
+            );
             let dob = got.iter().find(|c| c.2 == "F4").expect("date cell");
-            assert_eq!((dob.1.as_str(), dob.3.as_str()), ("Date of Birth", "1980-04-12"), "{name}");
+            assert_eq!(
+                (dob.1.as_str(), dob.3.as_str()),
+                ("Date of Birth", "1980-04-12"),
+                "{name}"
+            );
             assert_eq!(got[0].1, "A", "{name}: the title row keeps letter fields");
             assert_eq!(got[0].0, "contacts", "{name}: sheet name is the container");
         }
@@ -332,6 +419,9 @@ mod fixture_tests {
         let (got, result) = cells("corrupt.xlsx", Workbook::Xlsx);
         assert!(got.is_empty());
         let reason = result.expect_err("corrupt zip").to_string();
-        assert!(reason.starts_with("workbook cannot be opened: "), "{reason}");
+        assert!(
+            reason.starts_with("workbook cannot be opened: "),
+            "{reason}"
+        );
     }
 }
