@@ -1,17 +1,27 @@
 //! Stage 5 of the flow: **datamap**. Aggregates findings into one row per place that holds
 //! personal data: (path, container, field), with how many findings of each rule it holds.
+//!
+//! For structured files (CSV, JSON, workbooks) the scan also counts, per field, how many values
+//! it read and how many matched each rule ([`FieldTally`]); a row then carries the match ratio
+//! and a classification: the field holds a rule's data when at least `--classify-threshold` of
+//! its values match, when its name names the data and at least one value matches, or when a
+//! field-name rule (no value pattern) names it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::Finding;
+use crate::finding::{Evidence, Finding};
 
 /// Default of `--classify-threshold`: a column is classified as holding a rule's data when at
 /// least this share of its values match the rule. 0.3 keeps a column of long numeric ids (one
 /// in ten passes a Luhn check by chance) from reading as card numbers, while a free-text column
 /// where every third entry holds a phone number still counts.
 pub const DEFAULT_CLASSIFY_THRESHOLD: f64 = 0.3;
+
+/// Distinct fields counted per file; past this (a JSON file keyed by ids), new fields are
+/// still scanned but not counted, so memory stays bounded.
+const MAX_FIELDS: usize = 50_000;
 
 /// One row of the data map: a file, or a sheet/table and column inside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,31 +36,289 @@ pub struct DataMapEntry {
     pub findings: u64,
     /// Findings per rule id.
     pub by_rule: BTreeMap<String, u64>,
+    /// Non-empty values read in this field; absent for plain text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<u64>,
+    /// Per rule id: how the field's values and name agree with the rule; absent for plain text.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub matches: BTreeMap<String, ColumnMatch>,
+    /// Rule ids this field is classified as holding, most matched first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classification: Vec<String>,
+    /// True when only the first `--sample-rows` rows of this field's table or sheet were read.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sampled: bool,
 }
 
-/// Groups `findings` by (path, container, field), in that order.
-pub fn build(findings: &[Finding]) -> Vec<DataMapEntry> {
+fn is_false(value: &bool) -> bool {
+    !value
+}
+
+/// How one field agrees with one rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnMatch {
+    /// Values holding at least one finding of the rule.
+    pub values: u64,
+    /// `values` over the field's values, rounded to three decimals.
+    pub ratio: f64,
+    /// The field's name names the rule's data (its `field_names` or keywords).
+    pub field_name: bool,
+}
+
+/// Values read and matched in one field of one file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldCount {
+    /// Sheet or table, when the format has them.
+    pub container: Option<String>,
+    /// Column header or collapsed JSON pointer.
+    pub field: String,
+    /// Non-empty values read.
+    pub values: u64,
+    /// Values with at least one finding, per rule id.
+    pub matched: BTreeMap<String, u64>,
+    /// Value rules whose field names or keywords name this field.
+    pub named: BTreeSet<String>,
+}
+
+/// The fields of one file, counted while its cells are scanned.
+#[derive(Debug, Default)]
+pub struct FieldTally {
+    slots: HashMap<String, usize>,
+    counts: Vec<FieldCount>,
+    key: String,
+}
+
+impl FieldTally {
+    /// Counts one value of `field` in `container`: returns the field's slot and whether this is
+    /// its first value, or `None` once [`MAX_FIELDS`] fields are counted.
+    pub fn count(&mut self, container: Option<&str>, field: &str) -> Option<(usize, bool)> {
+        self.key.clear();
+        self.key.push_str(container.unwrap_or(""));
+        self.key.push('\0');
+        self.key.push_str(field);
+        let (slot, is_new) = match self.slots.get(self.key.as_str()) {
+            Some(&slot) => (slot, false),
+            None if self.counts.len() >= MAX_FIELDS => return None,
+            None => {
+                self.slots.insert(self.key.clone(), self.counts.len());
+                self.counts.push(FieldCount {
+                    container: container.map(String::from),
+                    field: field.to_string(),
+                    ..FieldCount::default()
+                });
+                (self.counts.len() - 1, true)
+            }
+        };
+        self.counts[slot].values += 1;
+        Some((slot, is_new))
+    }
+
+    /// The count in `slot`, as returned by [`FieldTally::count`].
+    pub fn slot_mut(&mut self, slot: usize) -> &mut FieldCount {
+        &mut self.counts[slot]
+    }
+
+    /// The counted fields.
+    pub fn into_counts(self) -> Vec<FieldCount> {
+        self.counts
+    }
+}
+
+/// What the scan counted in one file's fields.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FileFields {
+    /// The file, as in findings.
+    pub path: String,
+    /// Its fields.
+    pub counts: Vec<FieldCount>,
+    /// Containers (`None`: the whole file) cut short by `--sample-rows`.
+    pub sampled: Vec<Option<String>>,
+}
+
+/// Groups `findings` by (path, container, field), in that order, and classifies structured
+/// fields from `files` with `threshold` (see the module doc).
+pub fn build(findings: &[Finding], files: &[FileFields], threshold: f64) -> Vec<DataMapEntry> {
     type Key<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
-    let mut rows: BTreeMap<Key<'_>, BTreeMap<String, u64>> = BTreeMap::new();
+    let mut rows: BTreeMap<Key<'_>, (BTreeMap<String, u64>, BTreeSet<String>)> = BTreeMap::new();
     for finding in findings {
         let key = (
             finding.path.as_str(),
             finding.location.container.as_deref(),
             finding.location.field.as_deref(),
         );
-        *rows
-            .entry(key)
-            .or_default()
-            .entry(finding.rule.clone())
-            .or_default() += 1;
+        let (by_rule, by_name) = rows.entry(key).or_default();
+        *by_rule.entry(finding.rule.clone()).or_default() += 1;
+        if finding.evidence == Evidence::FieldName {
+            by_name.insert(finding.rule.clone());
+        }
     }
+    let counts: HashMap<Key<'_>, (&FieldCount, bool)> = files
+        .iter()
+        .flat_map(|file| {
+            file.counts.iter().map(move |count| {
+                let sampled = file
+                    .sampled
+                    .iter()
+                    .any(|c| c.is_none() || *c == count.container);
+                let key = (
+                    file.path.as_str(),
+                    count.container.as_deref(),
+                    Some(count.field.as_str()),
+                );
+                (key, (count, sampled))
+            })
+        })
+        .collect();
     rows.into_iter()
-        .map(|((path, container, field), by_rule)| DataMapEntry {
-            path: path.to_string(),
-            container: container.map(String::from),
-            field: field.map(String::from),
-            findings: by_rule.values().sum(),
-            by_rule,
+        .map(|(key, (by_rule, by_name))| {
+            let (path, container, field) = key;
+            let mut entry = DataMapEntry {
+                path: path.to_string(),
+                container: container.map(String::from),
+                field: field.map(String::from),
+                findings: by_rule.values().sum(),
+                by_rule,
+                values: None,
+                matches: BTreeMap::new(),
+                classification: Vec::new(),
+                sampled: false,
+            };
+            if let Some((count, sampled)) = counts.get(&key) {
+                classify(&mut entry, count, &by_name, threshold);
+                entry.sampled = *sampled;
+            }
+            entry
         })
         .collect()
+}
+
+/// Fills `values`, `matches` and `classification` of `entry` from its field's count.
+fn classify(
+    entry: &mut DataMapEntry,
+    count: &FieldCount,
+    by_name: &BTreeSet<String>,
+    threshold: f64,
+) {
+    entry.values = Some(count.values);
+    let rules: BTreeSet<&String> = entry.by_rule.keys().chain(count.matched.keys()).collect();
+    let mut classified: Vec<(f64, String)> = Vec::new();
+    for rule in rules {
+        let values = count.matched.get(rule).copied().unwrap_or(0);
+        let ratio = if count.values == 0 {
+            0.0
+        } else {
+            (values as f64 / count.values as f64 * 1000.0).round() / 1000.0
+        };
+        let name_rule = by_name.contains(rule);
+        let field_name = name_rule || count.named.contains(rule);
+        if name_rule || (values > 0 && (ratio >= threshold || field_name)) {
+            classified.push((ratio, rule.clone()));
+        }
+        entry.matches.insert(
+            rule.clone(),
+            ColumnMatch {
+                values,
+                ratio,
+                field_name,
+            },
+        );
+    }
+    classified.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    entry.classification = classified.into_iter().map(|(_, rule)| rule).collect();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::Location;
+    use crate::finding::{Category, Severity};
+
+    fn finding(rule: &str, field: &str, evidence: Evidence) -> Finding {
+        Finding {
+            rule: rule.into(),
+            category: Category::Contact,
+            severity: Severity::Medium,
+            confidence: 0.9,
+            evidence,
+            path: "a.csv".into(),
+            location: Location {
+                line: 2,
+                column: 1,
+                container: None,
+                field: Some(field.into()),
+                locator: None,
+            },
+            value: "***".into(),
+            fingerprint: String::new(),
+        }
+    }
+
+    fn count(field: &str, values: u64, matched: &[(&str, u64)], named: &[&str]) -> FieldCount {
+        FieldCount {
+            container: None,
+            field: field.into(),
+            values,
+            matched: matched.iter().map(|(r, n)| (r.to_string(), *n)).collect(),
+            named: named.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+
+    fn file(counts: Vec<FieldCount>, sampled: bool) -> FileFields {
+        FileFields {
+            path: "a.csv".into(),
+            counts,
+            sampled: if sampled { vec![None] } else { Vec::new() },
+        }
+    }
+
+    #[test]
+    fn ratio_at_threshold_classifies_below_does_not() {
+        let findings = [
+            finding("phone", "notes", Evidence::Value),
+            finding("phone", "tel", Evidence::Value),
+        ];
+        let files = [file(
+            vec![
+                count("notes", 10, &[("phone", 1)], &[]),
+                count("tel", 10, &[("phone", 3)], &[]),
+            ],
+            false,
+        )];
+        let map = build(&findings, &files, 0.3);
+        assert_eq!(map[0].field.as_deref(), Some("notes"));
+        assert!(map[0].classification.is_empty());
+        assert_eq!(map[0].matches["phone"].ratio, 0.1);
+        assert_eq!(map[1].classification, ["phone"]);
+        assert_eq!(map[1].values, Some(10));
+    }
+
+    #[test]
+    fn name_and_one_agreeing_value_classify() {
+        let findings = [finding("phone", "phone", Evidence::Value)];
+        let files = [file(
+            vec![count("phone", 100, &[("phone", 1)], &["phone"])],
+            false,
+        )];
+        let map = build(&findings, &files, 0.3);
+        assert_eq!(map[0].classification, ["phone"]);
+        assert!(map[0].matches["phone"].field_name);
+    }
+
+    #[test]
+    fn field_name_rule_classifies_on_its_own_and_sampling_shows() {
+        let findings = [finding("person_name", "first_name", Evidence::FieldName)];
+        let files = [file(vec![count("first_name", 5, &[], &[])], true)];
+        let map = build(&findings, &files, 0.3);
+        assert_eq!(map[0].classification, ["person_name"]);
+        assert!(map[0].sampled);
+    }
+
+    #[test]
+    fn plain_text_rows_have_no_classification() {
+        let mut text = finding("email", "x", Evidence::Value);
+        text.location.field = None;
+        let map = build(&[text], &[], 0.3);
+        assert_eq!(map[0].values, None);
+        assert!(map[0].classification.is_empty());
+    }
 }

@@ -41,6 +41,7 @@ enum Outcome {
     /// Read to the end (`error` is `None`) or up to a problem.
     Scanned {
         findings: Vec<Finding>,
+        fields: datamap::FileFields,
         bytes: u64,
         error: Option<String>,
     },
@@ -85,7 +86,13 @@ pub fn scan(
             })
             .collect()
     });
-    let mut report = assemble(walked.files, outcomes, walked.skipped, walked.errors);
+    let mut report = assemble(
+        walked.files,
+        outcomes,
+        walked.skipped,
+        walked.errors,
+        config.classify_threshold,
+    );
     report.summary.duration_ms = started.elapsed().as_millis() as u64;
     Ok(report)
 }
@@ -96,9 +103,11 @@ fn assemble(
     outcomes: Vec<Outcome>,
     mut skipped: Vec<FileNote>,
     mut errors: Vec<FileNote>,
+    classify_threshold: f64,
 ) -> Report {
     let mut summary = Summary::default();
     let mut findings = Vec::new();
+    let mut fields = Vec::new();
     for (file, outcome) in files.into_iter().zip(outcomes) {
         let note = |reason| FileNote {
             path: file.display.clone(),
@@ -107,11 +116,13 @@ fn assemble(
         match outcome {
             Outcome::Scanned {
                 findings: mut found,
+                fields: counted,
                 bytes,
                 error,
             } => {
                 summary.bytes_scanned += bytes;
                 findings.append(&mut found);
+                fields.push(counted);
                 match error {
                     Some(reason) => errors.push(note(reason)),
                     None => summary.files_scanned += 1,
@@ -133,7 +144,7 @@ fn assemble(
         schema_version: crate::report::SCHEMA_VERSION,
         tool: Tool::current(),
         summary,
-        data_map: datamap::build(&findings),
+        data_map: datamap::build(&findings, &fields, classify_threshold),
         findings,
         skipped,
         errors,
@@ -174,8 +185,11 @@ fn scan_file(file: &SourceFile, config: &ScanConfig, detector: &Detector) -> Out
         FileKind::Spreadsheet(_) => reader.bytes.max(file.size),
         FileKind::Text | FileKind::Csv | FileKind::Json => reader.bytes,
     };
+    let (findings, mut fields) = collector.finish();
+    fields.sampled = sampling.cut().to_vec();
     Outcome::Scanned {
-        findings: collector.finish(),
+        findings,
+        fields,
         bytes,
         error: result.err().map(|err| err.to_string()),
     }
@@ -207,6 +221,8 @@ struct Collector<'a> {
     detector: &'a Detector,
     matches: Vec<Match>,
     findings: Vec<Finding>,
+    fields: datamap::FieldTally,
+    matched_rules: Vec<usize>,
 }
 
 impl<'a> Collector<'a> {
@@ -217,6 +233,8 @@ impl<'a> Collector<'a> {
             detector,
             matches: Vec::new(),
             findings: Vec::new(),
+            fields: datamap::FieldTally::default(),
+            matched_rules: Vec::new(),
         }
     }
 
@@ -226,38 +244,112 @@ impl<'a> Collector<'a> {
         self.matches
             .retain(|m| m.confidence >= self.config.min_confidence);
         self.matches.sort_by_key(|m| m.start);
+        if let Some(field) = cell.field {
+            self.count_field(cell, field);
+        }
         let mut lines = LineTracker::new(cell);
         for m in &self.matches {
             let (line, column) = lines.position_of(m.start);
             let raw = String::from_utf8_lossy(&cell.text[m.start..m.end]);
-            let rule = &self.detector.rules()[m.rule];
-            self.findings.push(Finding {
-                rule: rule.id.clone(),
-                category: rule.category,
-                severity: rule.severity,
-                confidence: m.confidence,
-                evidence: Evidence::Value,
-                path: self.file.display.clone(),
-                location: Location {
-                    line,
-                    column,
-                    container: cell.container.map(String::from),
-                    field: cell.field.map(String::from),
-                    locator: cell.locator.map(String::from),
-                },
-                value: if self.config.show_values {
-                    raw.into_owned()
-                } else {
-                    finding::mask(&raw)
-                },
-                fingerprint: String::new(),
-            });
+            let finding = self.finding(
+                m.rule,
+                m.confidence,
+                Evidence::Value,
+                cell,
+                (line, column),
+                &raw,
+            );
+            self.findings.push(finding);
+        }
+    }
+
+    /// Counts the cell's value and matches for its field; at the field's first value, records
+    /// which rules its name names and reports the field-name rules that name it.
+    fn count_field(&mut self, cell: &Cell<'_>, field: &str) {
+        let Some((slot, is_new)) = self.fields.count(cell.container, field) else {
+            return;
+        };
+        if is_new {
+            self.name_field(cell, field, slot);
+        }
+        self.matched_rules.clear();
+        self.matched_rules
+            .extend(self.matches.iter().map(|m| m.rule));
+        self.matched_rules.sort_unstable();
+        self.matched_rules.dedup();
+        let rules = self.detector.rules();
+        let count = self.fields.slot_mut(slot);
+        for &rule in &self.matched_rules {
+            *count.matched.entry(rules[rule].id.clone()).or_default() += 1;
+        }
+    }
+
+    fn name_field(&mut self, cell: &Cell<'_>, field: &str, slot: usize) {
+        let rules = self.detector.rules();
+        let named = (0..rules.len())
+            .filter(|&i| rules[i].regex.is_some() && self.detector.names_field(i, field))
+            .map(|i| rules[i].id.clone());
+        self.fields.slot_mut(slot).named.extend(named);
+        let first_line = String::from_utf8_lossy(cell.text);
+        let first_line: String = first_line
+            .lines()
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(64)
+            .collect();
+        for (rule, confidence) in self.detector.name_rules(field) {
+            if confidence >= self.config.min_confidence {
+                let finding = self.finding(
+                    rule,
+                    confidence,
+                    Evidence::FieldName,
+                    cell,
+                    (cell.line, cell.column),
+                    &first_line,
+                );
+                self.findings.push(finding);
+            }
+        }
+    }
+
+    /// A finding of `rule` in `cell` at (line, column), holding `raw` masked.
+    fn finding(
+        &self,
+        rule: usize,
+        confidence: f64,
+        evidence: Evidence,
+        cell: &Cell<'_>,
+        (line, column): (u64, u64),
+        raw: &str,
+    ) -> Finding {
+        let rule = &self.detector.rules()[rule];
+        Finding {
+            rule: rule.id.clone(),
+            category: rule.category,
+            severity: rule.severity,
+            confidence,
+            evidence,
+            path: self.file.display.clone(),
+            location: Location {
+                line,
+                column,
+                container: cell.container.map(String::from),
+                field: cell.field.map(String::from),
+                locator: cell.locator.map(String::from),
+            },
+            value: if self.config.show_values {
+                raw.to_string()
+            } else {
+                finding::mask(raw)
+            },
+            fingerprint: String::new(),
         }
     }
 
     /// Fills in fingerprints: the n-th finding of a file with the same rule, place and masked
     /// value gets occurrence n.
-    fn finish(mut self) -> Vec<Finding> {
+    fn finish(mut self) -> (Vec<Finding>, datamap::FileFields) {
         type Key = (String, Option<String>, Option<String>, String);
         let mut seen: HashMap<Key, u64> = HashMap::new();
         for f in &mut self.findings {
@@ -277,7 +369,12 @@ impl<'a> Collector<'a> {
                 finding::fingerprint(&f.rule, &f.path, &f.location, &masked, *occurrence);
             *occurrence += 1;
         }
-        self.findings
+        let fields = datamap::FileFields {
+            path: self.file.display.clone(),
+            counts: self.fields.into_counts(),
+            sampled: Vec::new(),
+        };
+        (self.findings, fields)
     }
 }
 

@@ -6,17 +6,47 @@ use super::rule::{Rule, RuleError, parse_rules};
 
 /// (file name, contents) of each built-in rule, alphabetical by rule id.
 const RULE_FILES: &[(&str, &str)] = &[
+    ("biometric.toml", include_str!("../../rules/biometric.toml")),
     (
         "credit_card.toml",
         include_str!("../../rules/credit_card.toml"),
     ),
+    (
+        "date_of_birth.toml",
+        include_str!("../../rules/date_of_birth.toml"),
+    ),
     ("email.toml", include_str!("../../rules/email.toml")),
+    ("ethnicity.toml", include_str!("../../rules/ethnicity.toml")),
+    ("gender.toml", include_str!("../../rules/gender.toml")),
+    ("genetic.toml", include_str!("../../rules/genetic.toml")),
+    ("health.toml", include_str!("../../rules/health.toml")),
     ("iban.toml", include_str!("../../rules/iban.toml")),
     (
         "ip_address.toml",
         include_str!("../../rules/ip_address.toml"),
     ),
+    (
+        "person_name.toml",
+        include_str!("../../rules/person_name.toml"),
+    ),
     ("phone.toml", include_str!("../../rules/phone.toml")),
+    (
+        "political_opinion.toml",
+        include_str!("../../rules/political_opinion.toml"),
+    ),
+    (
+        "postal_address.toml",
+        include_str!("../../rules/postal_address.toml"),
+    ),
+    ("religion.toml", include_str!("../../rules/religion.toml")),
+    (
+        "sexual_orientation.toml",
+        include_str!("../../rules/sexual_orientation.toml"),
+    ),
+    (
+        "trade_union.toml",
+        include_str!("../../rules/trade_union.toml"),
+    ),
     ("us_ssn.toml", include_str!("../../rules/us_ssn.toml")),
 ];
 

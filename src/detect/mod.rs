@@ -7,6 +7,7 @@
 
 pub mod builtin;
 mod context;
+pub mod field;
 pub mod rule;
 pub mod validate;
 
@@ -17,6 +18,7 @@ use regex_automata::{Input, Span};
 
 use crate::extract::Cell;
 pub use context::Context;
+pub use field::FieldWords;
 pub use rule::{Rule, RuleError};
 pub use validate::{ValidationContext, Validator};
 
@@ -46,6 +48,10 @@ pub struct Match {
 pub struct Detector {
     rules: Vec<Rule>,
     contexts: Vec<Context>,
+    /// Indices of the rules with a regex, in the order of the combined automata's patterns.
+    value_rules: Vec<usize>,
+    /// Normalised negative keywords of each rule, vetoing field names.
+    name_vetoes: Vec<Vec<String>>,
     any_rule: meta::Regex,
     which_rules: RegexSet,
     validation: ValidationContext,
@@ -59,7 +65,10 @@ pub struct DetectorError(String);
 impl Detector {
     /// Compiles the combined automata for `rules`.
     pub fn new(rules: Vec<Rule>, validation: ValidationContext) -> Result<Self, DetectorError> {
-        let patterns: Vec<&str> = rules.iter().map(|r| r.pattern.as_str()).collect();
+        let value_rules: Vec<usize> = (0..rules.len())
+            .filter(|&i| rules[i].pattern.is_some())
+            .collect();
+        let patterns: Vec<&str> = rules.iter().filter_map(|r| r.pattern.as_deref()).collect();
         let any_rule = meta::Regex::builder()
             .syntax(syntax::Config::new().unicode(false).utf8(false))
             .build_many(&patterns)
@@ -70,9 +79,20 @@ impl Detector {
             .build()
             .map_err(|err| DetectorError(err.to_string()))?;
         let contexts = rules.iter().map(Context::new).collect();
+        let name_vetoes = rules
+            .iter()
+            .map(|r| {
+                r.negative_keywords
+                    .iter()
+                    .map(|k| rule::normalize_field_name(k))
+                    .collect()
+            })
+            .collect();
         Ok(Detector {
             rules,
             contexts,
+            value_rules,
+            name_vetoes,
             any_rule,
             which_rules,
             validation,
@@ -113,9 +133,12 @@ impl Detector {
         out: &mut Vec<Match>,
     ) {
         let line_text = &text[line.clone()];
-        for index in self.which_rules.matches(line_text).iter() {
-            let rule = &self.rules[index];
-            for m in rule.regex.find_iter(line_text) {
+        for set_index in self.which_rules.matches(line_text).iter() {
+            let index = self.value_rules[set_index];
+            let Some(regex) = &self.rules[index].regex else {
+                continue;
+            };
+            for m in regex.find_iter(line_text) {
                 let (start, end) = (line.start + m.start(), line.start + m.end());
                 if let Some(confidence) = self.score(index, text, start, end, field) {
                     out.push(Match {
@@ -167,6 +190,26 @@ impl Detector {
         Some((confidence.clamp(0.0, 1.0) * 100.0).round() / 100.0)
     }
 
+    /// Field-name rules (rules without a regex) whose `field_names` name `field`, with their
+    /// confidence; see [`field`] for how names are compared.
+    pub fn name_rules(&self, field: &str) -> Vec<(usize, f64)> {
+        let words = FieldWords::new(field);
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(i, rule)| {
+                rule.regex.is_none() && words.is_named(&rule.field_names, &self.name_vetoes[*i])
+            })
+            .map(|(i, rule)| (i, rule.confidence))
+            .collect()
+    }
+
+    /// True when `field`'s name names the data of value rule `index` (its `field_names` or
+    /// keywords), as used to raise the confidence of matches in that field.
+    pub fn names_field(&self, index: usize, field: &str) -> bool {
+        FieldName::new(Some(field)).matches(&self.rules[index], &self.contexts[index])
+    }
+
     /// Checks every rule against its own examples: each positive example must be reported by
     /// that rule at the default minimum confidence, each negative example not. Returns one
     /// message per failed example.
@@ -174,6 +217,12 @@ impl Detector {
         let mut problems = Vec::new();
         for (index, rule) in self.rules.iter().enumerate() {
             let matches = |example: &str| {
+                if rule.regex.is_none() {
+                    let named = self.name_rules(example);
+                    return named
+                        .iter()
+                        .any(|(i, c)| *i == index && *c >= DEFAULT_MIN_CONFIDENCE);
+                }
                 let mut out = Vec::new();
                 self.detect(&Cell::plain(example.as_bytes(), 1), &mut out);
                 out.iter()

@@ -34,8 +34,10 @@ pub struct RuleDef {
     /// Confidence used instead when the match is one unbroken run of letters and digits.
     #[serde(default)]
     pub bare_confidence: Option<Spanned<f64>>,
-    /// Pattern of candidate values (bytes regex, Unicode off).
-    pub regex: Spanned<String>,
+    /// Pattern of candidate values (bytes regex, Unicode off). A rule without one is a
+    /// field-name rule: it reports a field whose name its `field_names` match.
+    #[serde(default)]
+    pub regex: Option<Spanned<String>>,
     /// Check a candidate must pass to be reported.
     #[serde(default)]
     pub validator: Option<Validator>,
@@ -45,7 +47,8 @@ pub struct RuleDef {
     /// Context words that lower confidence when near a match.
     #[serde(default)]
     pub negative_keywords: Vec<String>,
-    /// Field or column names that raise confidence of matches in that field.
+    /// Field or column names that raise confidence of matches in that field; for a rule
+    /// without `regex`, the names that make a finding on their own.
     #[serde(default)]
     pub field_names: Vec<String>,
     /// Regexes of values that must never be reported (an organisation's own address).
@@ -86,10 +89,10 @@ pub struct Rule {
     pub confidence: f64,
     /// Confidence of an unbroken run of letters and digits, when it differs.
     pub bare_confidence: Option<f64>,
-    /// The compiled pattern.
-    pub regex: Regex,
-    /// The pattern as written, for the combined prefilter.
-    pub pattern: String,
+    /// The compiled pattern; `None` for a field-name rule.
+    pub regex: Option<Regex>,
+    /// The pattern as written, for the combined prefilter; `None` for a field-name rule.
+    pub pattern: Option<String>,
     /// Optional validator.
     pub validator: Option<Validator>,
     /// Lowercase context words.
@@ -227,9 +230,20 @@ fn compile(def: RuleDef, text: &str, file: &str, source: &str) -> Result<Rule, V
             ),
         );
     }
-    let regex = compile_regex(def.regex.get_ref())
-        .map_err(|reason| fail(def.regex.span(), format!("field \"regex\": {reason}")))
-        .ok();
+    let regex = match &def.regex {
+        Some(pattern) => compile_regex(pattern.get_ref())
+            .map(Some)
+            .map_err(|reason| fail(pattern.span(), format!("field \"regex\": {reason}")))
+            .ok(),
+        None if def.field_names.is_empty() => {
+            fail(
+                def.id.span(),
+                "a rule needs a \"regex\", or \"field_names\" to match column names".into(),
+            );
+            None
+        }
+        None => Some(None),
+    };
     let mut allow = Vec::new();
     for pattern in &def.allow {
         match compile_regex(pattern.get_ref()) {
@@ -246,7 +260,7 @@ fn compile(def: RuleDef, text: &str, file: &str, source: &str) -> Result<Rule, V
             confidence,
             bare_confidence: def.bare_confidence.map(|b| *b.get_ref()),
             regex,
-            pattern: def.regex.into_inner(),
+            pattern: def.regex.map(Spanned::into_inner),
             validator: def.validator,
             keywords: lowercase(def.keywords),
             negative_keywords: lowercase(def.negative_keywords),
@@ -358,6 +372,16 @@ keywords = ["Badge"]
         let errors = parse_rules(&text, "acme.toml", "acme.toml").expect_err("unknown field");
         assert_eq!(errors[0].line, 9, "{errors:?}");
         assert!(errors[0].reason.contains("colour"), "{errors:?}");
+    }
+
+    #[test]
+    fn rule_without_regex_is_a_field_name_rule() {
+        let text = VALID.replace("regex = '''ACME-[0-9]{6}'''", "field_names = [\"badge\"]");
+        let rules = parse_rules(&text, "acme.toml", "acme.toml").expect("field-name rule");
+        assert!(rules[0].regex.is_none());
+        let bare = VALID.replace("regex = '''ACME-[0-9]{6}'''", "");
+        let errors = parse_rules(&bare, "acme.toml", "acme.toml").expect_err("nothing to match");
+        assert!(errors[0].reason.contains("field_names"), "{errors:?}");
     }
 
     #[test]

@@ -182,6 +182,11 @@ impl Sampling {
         }
     }
 
+    /// The containers cut short so far.
+    pub fn cut(&self) -> &[Option<String>] {
+        &self.cut
+    }
+
     /// True when `container` was cut short.
     pub fn was_cut(&self, container: Option<&str>) -> bool {
         self.cut.iter().any(|c| c.as_deref() == container)

@@ -189,22 +189,34 @@ fn extract_sheet(
     }
 }
 
-/// Index of the first row among the top [`HEADER_SEARCH`] that looks like a header: at least
-/// two non-empty cells, all of them text that does not look like a value, covering at least
-/// half as many columns as the fullest row there.
+/// Index of the first row among the top [`HEADER_SEARCH`] that looks like a header: it
+/// covers at least half as many columns as the fullest row there; all its non-empty cells but
+/// one (a numbered index column) are text; at least two are; none looks like a value (an `@`,
+/// no letter, a long paragraph); and most are words rather than two-letter codes.
 pub(crate) fn header_row(rows: &[&[Data]]) -> Option<usize> {
     let top = &rows[..rows.len().min(HEADER_SEARCH)];
     let filled = |row: &[Data]| row.iter().filter(|d| !is_blank(d)).count();
     let widest = top.iter().map(|r| filled(r)).max().unwrap_or(0);
-    top.iter().position(|row| {
-        let n = filled(row);
-        n >= 2
-            && n * 2 >= widest
-            && row.iter().filter(|d| !is_blank(d)).all(|d| match d {
-                Data::String(s) => !super::csv::looks_like_value(s.trim().as_bytes()),
-                _ => false,
-            })
-    })
+    top.iter()
+        .position(|row| filled(row) * 2 >= widest && is_header_like(row))
+}
+
+fn is_header_like(row: &[Data]) -> bool {
+    let cells: Vec<&Data> = row.iter().filter(|d| !is_blank(d)).collect();
+    let texts: Vec<&str> = cells
+        .iter()
+        .filter_map(|d| match d {
+            Data::String(s) => Some(s.trim()),
+            _ => None,
+        })
+        .collect();
+    let words = texts.iter().filter(|t| t.chars().count() >= 3).count();
+    texts.len() >= 2
+        && cells.len() - texts.len() <= 1
+        && words * 2 >= texts.len()
+        && texts
+            .iter()
+            .all(|t| t.len() <= 256 && !t.contains('@') && t.chars().any(char::is_alphabetic))
 }
 
 fn is_blank(data: &Data) -> bool {
@@ -336,6 +348,23 @@ mod tests {
     }
 
     #[test]
+    fn header_may_have_an_index_column_and_long_titles() {
+        let long = "Situation of property in respect of which the qualification exists".repeat(2);
+        let header = [Data::Float(0.0), s("First Name"), s("Last Name"), s(&long)];
+        let data = [Data::Float(1.0), s("Jane"), s("Doe"), s("Springfield")];
+        let rows: Vec<&[Data]> = vec![&header, &data];
+        assert_eq!(header_row(&rows), Some(0));
+    }
+
+    #[test]
+    fn row_of_codes_is_not_the_header() {
+        let codes = [Data::Float(1.0), s("AR"), s("BA"), s("C1")];
+        let header = [s("No."), s("Contact"), s("Phone"), s("eMail")];
+        let rows: Vec<&[Data]> = vec![&codes, &header];
+        assert_eq!(header_row(&rows), Some(1));
+    }
+
+    #[test]
     fn sheet_of_values_has_no_header() {
         let a = [s("jane@example.com"), Data::Float(1.0)];
         let b = [s("john@example.com"), Data::Float(2.0)];
@@ -349,13 +378,9 @@ mod fixture_tests {
     use super::*;
 
     /// (sheet, field, locator, text) of each cell of a fixture workbook.
-    fn cells(
-        name: &str,
-        format: Workbook,
-    ) -> (
-        Vec<(String, String, String, String)>,
-        Result<(), ExtractError>,
-    ) {
+    type Row = (String, String, String, String);
+
+    fn cells(name: &str, format: Workbook) -> (Vec<Row>, Result<(), ExtractError>) {
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("fixtures/sheet")
             .join(name);

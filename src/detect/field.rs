@@ -1,0 +1,152 @@
+//! Field names as evidence: the words of a column header or JSON pointer, compared with the
+//! `field_names` of field-name rules (rules without a `regex`, such as `person_name`).
+//!
+//! A name is split into lowercase words at separators, case changes and letter/digit
+//! boundaries (`HireDate` → `hire date`, `FRST_NM` → `frst nm`). A rule's field name matches
+//! when consecutive words spell it (`first name`, `FirstName` and `firstname` all spell
+//! `firstname`), so `name` matches `Last Name` but not `username`, and `birthdate` matches
+//! `BirthDate` but not `HireDate`. A word that spells one of the rule's `negative_keywords`
+//! anywhere in the name (`track` in `/Track/*/Name`, `mail` in `E-Mail Address`) vetoes it.
+//! Only the last two segments of a JSON pointer count (`/*/name/first` → `name first`), so a
+//! document's outer keys do not leak into every field.
+
+/// The words of one field name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldWords {
+    words: Vec<String>,
+}
+
+impl FieldWords {
+    /// Splits `field` (a header, or a JSON pointer starting with `/`) into words.
+    pub fn new(field: &str) -> Self {
+        let text = if field.starts_with('/') {
+            let segments: Vec<&str> = field
+                .split('/')
+                .filter(|s| !s.is_empty() && *s != "*" && !s.bytes().all(|b| b.is_ascii_digit()))
+                .collect();
+            segments[segments.len().saturating_sub(2)..].join(" ")
+        } else {
+            field.to_string()
+        };
+        FieldWords {
+            words: split_words(&text),
+        }
+    }
+
+    /// True when consecutive words spell one of `names` and no run of words spells one of
+    /// `vetoes` (all normalised: lowercase letters and digits).
+    pub fn is_named(&self, names: &[String], vetoes: &[String]) -> bool {
+        names.iter().any(|n| self.spells(n)) && !vetoes.iter().any(|v| self.spells(v))
+    }
+
+    /// True when a run of consecutive words concatenates to `name`.
+    fn spells(&self, name: &str) -> bool {
+        if name.is_empty() {
+            return false;
+        }
+        (0..self.words.len()).any(|start| {
+            let mut joined = String::new();
+            for word in &self.words[start..] {
+                joined.push_str(word);
+                if joined.len() >= name.len() {
+                    return joined == name;
+                }
+            }
+            false
+        })
+    }
+}
+
+/// Lowercase words of `text`: split at anything not alphanumeric, before an upper-case letter
+/// that follows a lower-case one, and between letters and digits.
+fn split_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous: Option<char> = None;
+    for c in text.chars() {
+        if !c.is_alphanumeric() {
+            flush(&mut word, &mut words);
+            previous = None;
+            continue;
+        }
+        if let Some(p) = previous {
+            let case_change = p.is_lowercase() && c.is_uppercase();
+            let digit_change = p.is_ascii_digit() != c.is_ascii_digit();
+            if case_change || digit_change {
+                flush(&mut word, &mut words);
+            }
+        }
+        word.extend(c.to_lowercase());
+        previous = Some(c);
+    }
+    flush(&mut word, &mut words);
+    words
+}
+
+fn flush(word: &mut String, words: &mut Vec<String>) {
+    if !word.is_empty() {
+        words.push(std::mem::take(word));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn named(field: &str, patterns: &[&str], vetoes: &[&str]) -> bool {
+        FieldWords::new(field).is_named(&names(patterns), &names(vetoes))
+    }
+
+    #[test]
+    fn words_split_at_case_separators_and_digits() {
+        assert_eq!(FieldWords::new("HireDate").words, ["hire", "date"]);
+        assert_eq!(FieldWords::new("FRST_NM").words, ["frst", "nm"]);
+        assert_eq!(FieldWords::new("Address 1").words, ["address", "1"]);
+        assert_eq!(FieldWords::new("address1").words, ["address", "1"]);
+        assert_eq!(FieldWords::new("Prénom").words, ["prénom"]);
+    }
+
+    #[test]
+    fn consecutive_words_spell_a_name() {
+        for field in [
+            "first_name",
+            "FirstName",
+            "First Name",
+            "firstname",
+            "FIRST-NAME",
+        ] {
+            assert!(named(field, &["firstname"], &[]), "{field}");
+        }
+        assert!(named("BirthDate", &["birthdate"], &[]));
+        assert!(!named("HireDate", &["birthdate", "dob"], &[]));
+        assert!(!named("InvoiceDate", &["birthdate", "dob"], &[]));
+        assert!(!named("termstart", &["birthdate", "dob"], &[]));
+    }
+
+    #[test]
+    fn a_word_inside_a_longer_word_does_not_count() {
+        assert!(!named("username", &["name"], &[]));
+        assert!(named("Last Name [2000: LastName]", &["name"], &[]));
+    }
+
+    #[test]
+    fn vetoes_win() {
+        assert!(!named("E-Mail Address", &["address"], &["mail"]));
+        assert!(!named("/Track/*/Name", &["name"], &["track"]));
+        assert!(named("/Customer/*/FirstName", &["name"], &["track"]));
+    }
+
+    #[test]
+    fn json_pointers_use_their_last_two_named_segments() {
+        assert_eq!(FieldWords::new("/*/name/first").words, ["name", "first"]);
+        assert_eq!(
+            FieldWords::new("/users/3/bio/birthday").words,
+            ["bio", "birthday"]
+        );
+        assert_eq!(FieldWords::new("/email").words, ["email"]);
+    }
+}
