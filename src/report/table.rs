@@ -56,32 +56,80 @@ fn write_data_map(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         return Ok(());
     }
     writeln!(out, "\nData map")?;
-    let rows: Vec<(String, String)> = report
+    let width = report
         .data_map
         .iter()
-        .map(|entry| {
-            let mut place = entry.path.clone();
-            for part in [&entry.container, &entry.field].into_iter().flatten() {
-                place.push_str(" > ");
-                place.push_str(part);
-            }
+        .map(|e| match (e.values, &e.field) {
+            (Some(_), Some(field)) => field.chars().count() + 2,
+            _ => e.path.chars().count(),
+        })
+        .max()
+        .unwrap_or(0);
+    let mut table: Option<(&str, Option<&str>)> = None;
+    for entry in &report.data_map {
+        let (Some(_), Some(field)) = (entry.values, &entry.field) else {
             let rules: Vec<String> = entry
                 .by_rule
                 .iter()
                 .map(|(rule, n)| format!("{rule} x{n}"))
                 .collect();
-            (place, rules.join(", "))
-        })
-        .collect();
-    let width = rows
-        .iter()
-        .map(|(place, _)| place.chars().count())
-        .max()
-        .unwrap_or(0);
-    for (place, rules) in rows {
-        writeln!(out, "  {place:<width$}  {rules}")?;
+            let place = place_of(entry);
+            writeln!(out, "  {place:<width$}  {}", rules.join(", "))?;
+            continue;
+        };
+        let this_table = (entry.path.as_str(), entry.container.as_deref());
+        if table != Some(this_table) {
+            table = Some(this_table);
+            let mut heading = entry.path.clone();
+            if let Some(container) = &entry.container {
+                heading.push_str(" > ");
+                heading.push_str(container);
+            }
+            if entry.sampled {
+                heading.push_str(" (sampled: --sample-rows)");
+            }
+            writeln!(out, "  {heading}")?;
+        }
+        let field_width = width.saturating_sub(2);
+        writeln!(out, "    {field:<field_width$}  {}", describe_column(entry))?;
     }
     Ok(())
+}
+
+/// `path > container > field`, for rows without column counts (plain text).
+fn place_of(entry: &crate::datamap::DataMapEntry) -> String {
+    let mut place = entry.path.clone();
+    for part in [&entry.container, &entry.field].into_iter().flatten() {
+        place.push_str(" > ");
+        place.push_str(part);
+    }
+    place
+}
+
+/// `email 100% of 59 values; also phone 1/59` or `- (phone 1/59 values)`.
+fn describe_column(entry: &crate::datamap::DataMapEntry) -> String {
+    let values = entry.values.unwrap_or(0);
+    let label = |rule: &str| match entry.matches.get(rule) {
+        Some(m) if m.values == 0 && m.field_name => format!("{rule} (by field name)"),
+        Some(m) => format!("{rule} {:.0}% of {values} values", m.ratio * 100.0),
+        None => rule.to_string(),
+    };
+    let classified: Vec<String> = entry.classification.iter().map(|r| label(r)).collect();
+    let others: Vec<String> = entry
+        .matches
+        .iter()
+        .filter(|(rule, _)| !entry.classification.contains(rule))
+        .map(|(rule, m)| format!("{rule} {}/{values}", m.values))
+        .collect();
+    match (classified.is_empty(), others.is_empty()) {
+        (false, true) => classified.join(", "),
+        (false, false) => format!(
+            "{}; unclassified: {}",
+            classified.join(", "),
+            others.join(", ")
+        ),
+        (true, _) => format!("- (unclassified: {})", others.join(", ")),
+    }
 }
 
 fn write_findings(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {

@@ -1,4 +1,5 @@
 //! The one integration-test binary: runs the real `piimap` on fixtures, one module per area.
 
 mod core;
+mod exports;
 mod support;

@@ -1,0 +1,602 @@
+//! Structured exports: CSV/TSV, JSON/NDJSON and workbooks scanned field by field, the column
+//! classification of the data map, broken inputs, and the real files in `../shared/corpora`.
+
+use std::collections::BTreeMap;
+use std::fs;
+
+use serde_json::Value;
+
+use crate::support::{corpora, fixture, repo_root, scan_json};
+
+/// (container, field) → classification of every data-map row of `path` in `report`.
+fn columns(report: &Value, path_suffix: &str) -> BTreeMap<(String, String), Vec<String>> {
+    report["data_map"]
+        .as_array()
+        .expect("data_map is an array")
+        .iter()
+        .filter(|e| e["path"].as_str().is_some_and(|p| p.ends_with(path_suffix)))
+        .map(|e| {
+            let container = e["container"].as_str().unwrap_or("").to_string();
+            let field = e["field"].as_str().unwrap_or("").to_string();
+            let classes = e["classification"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .map(|r| r.as_str().unwrap_or("").to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            ((container, field), classes)
+        })
+        .collect()
+}
+
+/// Asserts that each (container, field) of `expected` is classified as holding its rule.
+fn assert_classified(report: &Value, path_suffix: &str, expected: &[(&str, &str, &str)]) {
+    let got = columns(report, path_suffix);
+    for (container, field, rule) in expected {
+        let key = (container.to_string(), field.to_string());
+        let classes = got.get(&key).cloned().unwrap_or_default();
+        assert!(
+            classes.iter().any(|c| c == rule),
+            "{path_suffix}: {container} > {field} should be {rule}, got {classes:?}; map: {got:#?}"
+        );
+    }
+}
+
+/// Asserts that no field in `fields` of `path_suffix` is classified as `rule`.
+fn assert_not_classified(report: &Value, path_suffix: &str, fields: &[&str], rule: &str) {
+    for ((_, field), classes) in columns(report, path_suffix) {
+        if fields.contains(&field.as_str()) {
+            assert!(
+                !classes.iter().any(|c| c == rule),
+                "{path_suffix} > {field} is not {rule}"
+            );
+        }
+    }
+}
+
+fn findings_of<'a>(report: &'a Value, path_suffix: &str) -> Vec<&'a Value> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["path"].as_str().is_some_and(|p| p.ends_with(path_suffix)))
+        .collect()
+}
+
+#[test]
+fn csv_columns_are_classified_by_values_and_names() {
+    let (code, report) = scan_json(&[&fixture("csv/customers.csv")]);
+    assert_eq!(code, 1);
+    assert_classified(
+        &report,
+        "customers.csv",
+        &[
+            ("", "email", "email"),
+            ("", "phone", "phone"),
+            ("", "card_number", "credit_card"),
+            ("", "first_name", "person_name"),
+            ("", "last_name", "person_name"),
+            ("", "birth_date", "date_of_birth"),
+        ],
+    );
+    assert_not_classified(
+        &report,
+        "customers.csv",
+        &["hire_date", "username", "city"],
+        "person_name",
+    );
+    assert_not_classified(&report, "customers.csv", &["hire_date"], "date_of_birth");
+    let email = report["data_map"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == "email")
+        .expect("email row");
+    assert_eq!(email["values"], 5);
+    assert_eq!(email["matches"]["email"]["ratio"], 1.0);
+}
+
+#[test]
+fn csv_quirks_semicolon_latin1_tsv_and_no_header() {
+    let (_, report) = scan_json(&[&fixture("csv")]);
+    assert_classified(
+        &report,
+        "semicolon.csv",
+        &[
+            ("", "e_mail", "email"),
+            ("", "iban", "iban"),
+            ("", "vorname", "person_name"),
+            ("", "geburtsdatum", "date_of_birth"),
+        ],
+    );
+    assert_classified(
+        &report,
+        "latin1.csv",
+        &[
+            ("", "prénom", "person_name"),
+            ("", "courriel", "email"),
+            ("", "téléphone", "phone"),
+        ],
+    );
+    assert_classified(
+        &report,
+        "patients.tsv",
+        &[
+            ("", "Vorname", "person_name"),
+            ("", "Geburtsdatum", "date_of_birth"),
+            ("", "Geschlecht", "gender"),
+            ("", "diagnosis", "health"),
+            ("", "religion", "religion"),
+            ("", "ethnicity", "ethnicity"),
+        ],
+    );
+    assert_not_classified(
+        &report,
+        "patients.tsv",
+        &["InvoiceDate", "termstart"],
+        "date_of_birth",
+    );
+    assert_classified(
+        &report,
+        "no_header.csv",
+        &[("", "column_2", "email"), ("", "column_4", "credit_card")],
+    );
+}
+
+#[test]
+fn field_name_findings_are_one_per_field_and_masked() {
+    let (_, report) = scan_json(&[&fixture("csv/customers.csv")]);
+    let by_name: Vec<&Value> = findings_of(&report, "customers.csv")
+        .into_iter()
+        .filter(|f| f["evidence"] == "field_name")
+        .collect();
+    let fields: Vec<&str> = by_name
+        .iter()
+        .map(|f| f["location"]["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["first_name", "last_name", "birth_date"]);
+    let first = by_name[0];
+    assert_eq!(first["rule"], "person_name");
+    assert_eq!(first["location"]["line"], 2, "located at the first value");
+    assert_eq!(first["value"], "****", "four letters are masked entirely");
+}
+
+#[test]
+fn quoted_multiline_field_keeps_line_numbers() {
+    let (_, report) = scan_json(&[&fixture("csv/multiline.csv")]);
+    let lines: Vec<u64> = findings_of(&report, "multiline.csv")
+        .iter()
+        .filter(|f| f["rule"] == "email")
+        .map(|f| f["location"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(
+        lines,
+        [4, 5, 7],
+        "emails after 3-line and 2-line quoted fields (CRLF file)"
+    );
+}
+
+#[test]
+fn json_and_ndjson_fields_are_collapsed_pointers_with_exact_locators() {
+    let (_, report) = scan_json(&[&fixture("json")]);
+    assert_classified(
+        &report,
+        "users.json",
+        &[
+            ("", "/users/*/email", "email"),
+            ("", "/users/*/phones/*", "phone"),
+            ("", "/users/*/payment/card_number", "credit_card"),
+            ("", "/users/*/name/first", "person_name"),
+            ("", "/users/*/birth_date", "date_of_birth"),
+        ],
+    );
+    assert_not_classified(
+        &report,
+        "users.json",
+        &["/users/*/signup_date"],
+        "date_of_birth",
+    );
+    assert_classified(
+        &report,
+        "events.ndjson",
+        &[("", "/user_email", "email"), ("", "/ip", "ip_address")],
+    );
+    let john = findings_of(&report, "users.json")
+        .into_iter()
+        .find(|f| f["rule"] == "email" && f["location"]["locator"] == "/users/1/email")
+        .expect("second user's email");
+    assert_eq!(john["location"]["line"], 16);
+    assert_eq!(john["location"]["field"], "/users/*/email");
+}
+
+#[test]
+fn workbooks_from_libreoffice_are_classified_per_sheet_and_header() {
+    let (_, report) = scan_json(&[&fixture("sheet")]);
+    for name in ["contacts.xlsx", "contacts.xls", "contacts.ods"] {
+        assert_classified(
+            &report,
+            name,
+            &[
+                ("contacts", "First Name", "person_name"),
+                ("contacts", "Last Name", "person_name"),
+                ("contacts", "E-Mail Address", "email"),
+                ("contacts", "Mobile", "phone"),
+                ("contacts", "Card Number", "credit_card"),
+                ("contacts", "Date of Birth", "date_of_birth"),
+            ],
+        );
+        let card = findings_of(&report, name)
+            .into_iter()
+            .find(|f| f["rule"] == "credit_card")
+            .expect("card in a numeric cell");
+        assert_eq!(
+            card["location"]["locator"], "E4",
+            "{name}: header on row 3 under a title"
+        );
+        assert_eq!(card["location"]["line"], 4);
+    }
+}
+
+#[test]
+fn sixteen_digit_card_in_a_numeric_xlsx_cell_is_found() {
+    let (_, report) = scan_json(&[&fixture("sheet/cards.xlsx")]);
+    let cards: Vec<&Value> = findings_of(&report, "cards.xlsx")
+        .into_iter()
+        .filter(|f| f["rule"] == "credit_card")
+        .collect();
+    assert_eq!(cards.len(), 3);
+    assert_eq!(cards[0]["location"]["container"], "Payments");
+    assert_eq!(cards[0]["location"]["field"], "Card Number");
+    assert_eq!(cards[0]["location"]["locator"], "C4");
+    assert_eq!(cards[0]["value"], "************1111");
+}
+
+#[test]
+fn broken_inputs_are_errors_or_scanned_as_far_as_readable_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in [
+        "sheet/corrupt.xlsx",
+        "json/truncated.json",
+        "csv/ragged.csv",
+        "csv/customers.csv",
+    ] {
+        let target = dir.path().join(name.rsplit('/').next().unwrap());
+        fs::copy(fixture(name), target).unwrap();
+    }
+    let (code, report) = scan_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let errors: BTreeMap<String, String> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let path = e["path"].as_str().unwrap();
+            let name = path.rsplit(['/', '\\']).next().unwrap().to_string();
+            (name, e["reason"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors["corrupt.xlsx"].starts_with("workbook cannot be opened: "),
+        "{errors:?}"
+    );
+    assert_eq!(errors["truncated.json"], "line 3: json ends inside a value");
+    assert_eq!(
+        findings_of(&report, "truncated.json")
+            .iter()
+            .filter(|f| f["rule"] == "email")
+            .count(),
+        2,
+        "values before the cut are scanned"
+    );
+    let ragged: Vec<&Value> = findings_of(&report, "ragged.csv");
+    assert!(
+        ragged.iter().any(|f| f["location"]["field"] == "column_5"),
+        "extra field scanned"
+    );
+    assert!(
+        !findings_of(&report, "customers.csv").is_empty(),
+        "the scan went on"
+    );
+    assert_eq!(report["summary"]["files_scanned"], 2);
+}
+
+#[test]
+fn wrong_extensions_are_sniffed_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        fixture("sheet/contacts.xlsx"),
+        dir.path().join("contacts.csv"),
+    )
+    .unwrap();
+    fs::copy(
+        fixture("csv/customers.csv"),
+        dir.path().join("customers.xlsx"),
+    )
+    .unwrap();
+    fs::copy(fixture("json/users.json"), dir.path().join("users.txt")).unwrap();
+    fs::copy(
+        fixture("sheet/contacts.ods"),
+        dir.path().join("contacts.xls"),
+    )
+    .unwrap();
+    let (_, report) = scan_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    assert_classified(
+        &report,
+        "contacts.csv",
+        &[("contacts", "E-Mail Address", "email")],
+    );
+    assert_classified(
+        &report,
+        "contacts.xls",
+        &[("contacts", "E-Mail Address", "email")],
+    );
+    assert_classified(&report, "customers.xlsx", &[("", "email", "email")]);
+    assert_classified(&report, "users.txt", &[("", "/users/*/email", "email")]);
+}
+
+#[test]
+fn sample_rows_limits_rows_and_says_so() {
+    let (_, report) = scan_json(&[&fixture("csv/customers.csv"), "--sample-rows", "2"]);
+    let email = report["data_map"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == "email")
+        .expect("email row");
+    assert_eq!(email["values"], 2);
+    assert_eq!(email["sampled"], true);
+    let (_, all) = scan_json(&[&fixture("csv/customers.csv"), "--sample-rows", "5"]);
+    let email = all["data_map"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == "email")
+        .unwrap();
+    assert!(
+        email.get("sampled").is_none(),
+        "five rows fit in a sample of five"
+    );
+}
+
+#[test]
+fn classify_threshold_decides_ratio_classification() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("id,remark\n");
+    for i in 0..10 {
+        let remark = if i < 2 {
+            "mail jane.doe@example.com"
+        } else {
+            "no contact"
+        };
+        text.push_str(&format!("{i},{remark}\n"));
+    }
+    let path = dir.path().join("remarks.csv");
+    fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap();
+    let (_, strict) = scan_json(&[path]);
+    assert_eq!(
+        columns(&strict, "remarks.csv")[&(String::new(), "remark".into())],
+        Vec::<String>::new()
+    );
+    let (_, loose) = scan_json(&[path, "--classify-threshold", "0.2"]);
+    assert_eq!(
+        columns(&loose, "remarks.csv")[&(String::new(), "remark".into())],
+        ["email"]
+    );
+}
+
+#[test]
+fn structured_report_matches_the_published_schema() {
+    let schema: Value = serde_json::from_str(
+        &fs::read_to_string(repo_root().join("docs/report-schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let (_, report) = scan_json(&[
+        &fixture("csv"),
+        &fixture("json"),
+        &fixture("sheet"),
+        "--sample-rows",
+        "1",
+    ]);
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn table_shows_file_sheet_column_and_classification() {
+    let output = crate::support::piimap(&["scan", &fixture("sheet/contacts.xlsx")])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("contacts.xlsx > contacts\n"), "{stdout}");
+    let row = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("E-Mail Address"))
+        .expect("column row");
+    assert!(row.contains("email 100% of 4 values"), "{row}");
+}
+
+/// The expected classifications from `../shared/corpora/README.md` that piimap meets.
+#[test]
+fn real_corpora_columns_are_classified() {
+    let Some(corpora) = corpora("real_corpora_columns_are_classified") else {
+        return;
+    };
+    let scan = |relative: &str| scan_json(&[corpora.join(relative).to_str().unwrap()]).1;
+    let report = scan("congress-legislators/legislators-current.csv");
+    assert_classified(
+        &report,
+        "legislators-current.csv",
+        &[
+            ("", "last_name", "person_name"),
+            ("", "first_name", "person_name"),
+            ("", "full_name", "person_name"),
+            ("", "birthday", "date_of_birth"),
+            ("", "address", "postal_address"),
+            ("", "phone", "phone"),
+        ],
+    );
+    let report = scan("congress-legislators/legislators-current.json");
+    assert_classified(
+        &report,
+        "legislators-current.json",
+        &[
+            ("", "/*/name/first", "person_name"),
+            ("", "/*/name/last", "person_name"),
+            ("", "/*/name/official_full", "person_name"),
+            ("", "/*/family/*/name", "person_name"),
+            ("", "/*/bio/birthday", "date_of_birth"),
+            ("", "/*/terms/*/address", "postal_address"),
+            ("", "/*/terms/*/phone", "phone"),
+            ("", "/*/terms/*/fax", "phone"),
+        ],
+    );
+    let report = scan("congress-legislators/legislators-district-offices.csv");
+    assert_classified(
+        &report,
+        "legislators-district-offices.csv",
+        &[
+            ("", "address", "postal_address"),
+            ("", "phone", "phone"),
+            ("", "fax", "phone"),
+        ],
+    );
+    let report = scan("fivethirtyeight");
+    assert_classified(
+        &report,
+        "congress-terms.csv",
+        &[
+            ("", "firstname", "person_name"),
+            ("", "lastname", "person_name"),
+            ("", "birthday", "date_of_birth"),
+        ],
+    );
+    assert_not_classified(
+        &report,
+        "congress-terms.csv",
+        &["termstart"],
+        "date_of_birth",
+    );
+    assert_classified(
+        &report,
+        "police_killings.csv",
+        &[
+            ("", "name", "person_name"),
+            ("", "streetaddress", "postal_address"),
+        ],
+    );
+    let report = scan("chinook/ChinookData.json");
+    assert_classified(
+        &report,
+        "ChinookData.json",
+        &[
+            ("", "/Customer/*/FirstName", "person_name"),
+            ("", "/Customer/*/LastName", "person_name"),
+            ("", "/Customer/*/Address", "postal_address"),
+            ("", "/Customer/*/Phone", "phone"),
+            ("", "/Customer/*/Fax", "phone"),
+            ("", "/Customer/*/Email", "email"),
+            ("", "/Employee/*/BirthDate", "date_of_birth"),
+            ("", "/Employee/*/Email", "email"),
+            ("", "/Invoice/*/BillingAddress", "postal_address"),
+        ],
+    );
+    assert_not_classified(
+        &report,
+        "ChinookData.json",
+        &["/Employee/*/HireDate", "/Invoice/*/InvoiceDate"],
+        "date_of_birth",
+    );
+    assert_not_classified(
+        &report,
+        "ChinookData.json",
+        &["/Track/*/Name", "/Genre/*/Name"],
+        "person_name",
+    );
+    let report = scan("apache-poi");
+    assert_classified(
+        &report,
+        "52716.xlsx",
+        &[
+            ("Tabelle1", "Vorname", "person_name"),
+            ("Tabelle1", "Nachname", "person_name"),
+            ("Tabelle1", "E-Mail", "email"),
+        ],
+    );
+    assert_classified(
+        &report,
+        "33082.xls",
+        &[
+            ("Sheet1", "Contact", "person_name"),
+            ("Sheet1", "eMail", "email"),
+        ],
+    );
+    assert_classified(
+        &report,
+        "51626_contact.xlsx",
+        &[
+            ("Sheet1", "First Name", "person_name"),
+            ("Sheet1", "Last Name", "person_name"),
+            ("Sheet1", "Mobile", "phone"),
+            ("Sheet1", "E-Mail Address", "email"),
+            ("Sheet1", "Address 1", "postal_address"),
+        ],
+    );
+    let report = scan("calamine");
+    assert_classified(
+        &report,
+        "minimal_package.xlsx",
+        &[
+            ("Sheet1", "LAST_NM", "person_name"),
+            ("Sheet1", "FRST_NM", "person_name"),
+            ("Sheet1", "DOB", "date_of_birth"),
+        ],
+    );
+    assert_not_classified(
+        &report,
+        "minimal_package.xlsx",
+        &["BKG_DT", "ARR_DT", "REL_DT"],
+        "date_of_birth",
+    );
+    assert_classified(
+        &report,
+        "issue444.xls",
+        &[
+            ("Sheet1", "First Name", "person_name"),
+            ("Sheet1", "Last Name", "person_name"),
+        ],
+    );
+    assert_not_classified(&report, "issue444.xls", &["Date"], "date_of_birth");
+    assert_classified(
+        &report,
+        "biff5-rich-text-string.xls",
+        &[
+            ("Sheet1", "Surname in full.", "person_name"),
+            ("Sheet1", "Christian Names (if any) in full.", "person_name"),
+        ],
+    );
+    assert_classified(
+        &report,
+        "OOM_alloc2.xls",
+        &[
+            ("Colsale (Aug", "Buyer_Contact_Name", "person_name"),
+            ("Colsale (Aug", "Seller_Contact_Name", "person_name"),
+            ("Colsale (Aug", "Phone", "phone"),
+            ("Colsale (Aug", "Buyer_Phone", "phone"),
+        ],
+    );
+    let report = scan("odftoolkit/default_namespace.ods");
+    let reason = report["errors"][0]["reason"].as_str().unwrap_or("");
+    assert!(
+        reason.starts_with("workbook cannot be opened: Ods error"),
+        "calamine rejects it: {reason}"
+    );
+}
