@@ -21,7 +21,7 @@ pub struct Args {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan files and folders for personal data.
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// List or check detection rules.
     Rules {
         /// What to do with the rules.
@@ -33,9 +33,29 @@ pub enum Command {
 /// Arguments of `piimap scan`.
 #[derive(Debug, clap::Args)]
 pub struct ScanArgs {
-    /// Files or folders to scan; `-` reads standard input.
-    #[arg(default_value = ".")]
+    /// Files or folders to scan; `-` reads standard input [default: `paths` from piimap.toml,
+    /// else `.`].
     pub paths: Vec<PathBuf>,
+    /// Also scan the paths listed on standard input, one per line (`git diff --name-only`);
+    /// listed paths that no longer exist are reported as skipped.
+    #[arg(long)]
+    pub stdin_paths: bool,
+    /// Project config file [default: the nearest piimap.toml in this folder or a parent].
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Ignore any piimap.toml.
+    #[arg(long)]
+    pub no_config: bool,
+    /// Report and fail only on findings not recorded in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every current finding in FILE (keeping the notes of entries already there); the
+    /// run then counts them as baselined.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// List baseline entries that matched no finding (stale entries).
+    #[arg(long)]
+    pub report_unused_baseline: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -45,9 +65,9 @@ pub struct ScanArgs {
     /// Add rules from a TOML file or a folder of them; a rule with a built-in id replaces it.
     #[arg(long, value_name = "FILE|DIR")]
     pub rules: Vec<PathBuf>,
-    /// Exit with 1 when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Low)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding has at least this severity [default: low].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// Leave out paths matching this gitignore-style glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
@@ -66,9 +86,9 @@ pub struct ScanArgs {
     /// Print found values unmasked (the report then holds personal data).
     #[arg(long)]
     pub show_values: bool,
-    /// Drop findings with a confidence below this, in [0, 1].
-    #[arg(long, value_name = "SCORE", default_value_t = crate::detect::DEFAULT_MIN_CONFIDENCE)]
-    pub min_confidence: f64,
+    /// Drop findings with a confidence below this, in [0, 1] [default: 0.5].
+    #[arg(long, value_name = "SCORE")]
+    pub min_confidence: Option<f64>,
     /// Read at most N rows of each CSV file, JSON array or sheet (default: all); the data map
     /// marks the columns whose table was sampled.
     #[arg(long, value_name = "N")]
@@ -78,13 +98,15 @@ pub struct ScanArgs {
     /// at least one value matches).
     #[arg(long, value_name = "RATIO", default_value_t = crate::datamap::DEFAULT_CLASSIFY_THRESHOLD)]
     pub classify_threshold: f64,
-    /// Region (ISO 3166-1 alpha-2) assumed for phone numbers without a country code.
-    #[arg(long, value_name = "CC", default_value = "US")]
-    pub region: String,
+    /// Region (ISO 3166-1 alpha-2) assumed for phone numbers without a country code
+    /// [default: US].
+    #[arg(long, value_name = "CC")]
+    pub region: Option<String>,
 }
 
-/// Severity threshold of `--fail-on`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// Severity threshold of `--fail-on` (and `fail_on` in piimap.toml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FailOn {
     /// Any finding fails.
     Low,

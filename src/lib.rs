@@ -12,6 +12,7 @@
 //! and [`progress`] own the terminal.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
 pub mod cli;
 pub mod config;
 pub mod datamap;

@@ -7,6 +7,7 @@ use std::io::{self, BufWriter, Write};
 use anyhow::{Context, Result};
 use clap::Parser;
 
+use piimap::baseline::{self, Baseline, Date};
 use piimap::cli::{Args, Command, ListFormat, RulesCommand, ScanArgs};
 use piimap::config::{self, ScanConfig};
 use piimap::detect::rule::load_rules_file;
@@ -32,16 +33,70 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run_scan(args: &ScanArgs) -> Result<ExitCode> {
-    let config = ScanConfig::from_args(args)?;
-    let detector = Detector::new(config::load_rules(&args.rules)?, config.validation.clone())?;
+    let project = match args.no_config {
+        true => None,
+        false => {
+            let cwd = std::env::current_dir().context("cannot read the working directory")?;
+            config::file::find(args.config.as_deref(), &cwd)?
+        }
+    };
+    let listed = match args.stdin_paths {
+        true => config::listed_paths(&mut io::stdin().lock())
+            .context("cannot read paths from standard input")?,
+        false => Vec::new(),
+    };
+    let config = ScanConfig::from_args(args, project.as_ref(), listed)?;
+    let baseline = config.baseline.as_deref().map(Baseline::read).transpose()?;
+    let previous = match &config.write_baseline {
+        Some(path) => baseline::previous(path)?,
+        None => None,
+    };
+    let detector = Detector::new(config.load_rules()?, config.validation.clone())?;
     if config.show_values {
         eprintln!("piimap: warning: --show-values puts unmasked personal data in the report");
     }
     let progress = Progress::new(!args.no_progress);
-    let report = scan::scan(&config, &detector, &progress)?;
+    let mut report = scan::scan(&config, &detector, &progress)?;
     progress.finish();
+    let today = Date::today();
+    if let Some(path) = &config.write_baseline {
+        let written =
+            Baseline::from_findings(&report.findings, previous.as_ref(), config.show_values);
+        written.write(path)?;
+        eprintln!(
+            "piimap: wrote {} finding(s) to baseline {}",
+            written.entries.len(),
+            path.display()
+        );
+        written.apply(&mut report, path, today, config.report_unused_baseline);
+    } else if let (Some(baseline), Some(path)) = (&baseline, &config.baseline) {
+        baseline.apply(&mut report, path, today, config.report_unused_baseline);
+    }
+    warn_about_baseline(&report);
     write_report(&report, &config)?;
     Ok(exit_code(&report, &config))
+}
+
+/// Expired and unused baseline entries also go to stderr, whatever the report format, so
+/// they show in a CI log.
+fn warn_about_baseline(report: &Report) {
+    let Some(applied) = &report.baseline else {
+        return;
+    };
+    if !applied.expired.is_empty() {
+        eprintln!(
+            "piimap: {} baseline entr(y/ies) in {} expired and no longer suppress findings",
+            applied.expired.len(),
+            applied.path
+        );
+    }
+    if let Some(unused) = applied.unused.as_ref().filter(|u| !u.is_empty()) {
+        eprintln!(
+            "piimap: {} baseline entr(y/ies) in {} matched no finding (stale)",
+            unused.len(),
+            applied.path
+        );
+    }
 }
 
 fn exit_code(report: &Report, config: &ScanConfig) -> ExitCode {

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::ScanConfig;
 use crate::datamap;
-use crate::detect::{Detector, Match};
+use crate::detect::{Detector, Match, ignore};
 use crate::extract::{self, Cell, ExtractError, FileKind, Location, Sampling};
 use crate::finding::{self, Evidence, Finding};
 use crate::report::{Report, Summary, Tool};
@@ -42,6 +42,8 @@ enum Outcome {
     Scanned {
         findings: Vec<Finding>,
         fields: datamap::FileFields,
+        /// Findings silenced by a `piimap:ignore` marker.
+        ignored: u64,
         bytes: u64,
         error: Option<String>,
     },
@@ -117,10 +119,12 @@ fn assemble(
             Outcome::Scanned {
                 findings: mut found,
                 fields: counted,
+                ignored,
                 bytes,
                 error,
             } => {
                 summary.bytes_scanned += bytes;
+                summary.inline_suppressed += ignored;
                 findings.append(&mut found);
                 fields.push(counted);
                 match error {
@@ -148,6 +152,7 @@ fn assemble(
         findings,
         skipped,
         errors,
+        baseline: None,
     }
 }
 
@@ -185,11 +190,13 @@ fn scan_file(file: &SourceFile, config: &ScanConfig, detector: &Detector) -> Out
         FileKind::Spreadsheet(_) => reader.bytes.max(file.size),
         FileKind::Text | FileKind::Csv | FileKind::Json => reader.bytes,
     };
+    let ignored = collector.ignored;
     let (findings, mut fields) = collector.finish();
     fields.sampled = sampling.cut().to_vec();
     Outcome::Scanned {
         findings,
         fields,
+        ignored,
         bytes,
         error: result.err().map(|err| err.to_string()),
     }
@@ -223,6 +230,7 @@ struct Collector<'a> {
     findings: Vec<Finding>,
     fields: datamap::FieldTally,
     matched_rules: Vec<usize>,
+    ignored: u64,
 }
 
 impl<'a> Collector<'a> {
@@ -235,6 +243,7 @@ impl<'a> Collector<'a> {
             findings: Vec::new(),
             fields: datamap::FieldTally::default(),
             matched_rules: Vec::new(),
+            ignored: 0,
         }
     }
 
@@ -249,6 +258,10 @@ impl<'a> Collector<'a> {
         }
         let mut lines = LineTracker::new(cell);
         for m in &self.matches {
+            if ignore::is_ignored(cell.text, m.start, &self.detector.rules()[m.rule].id) {
+                self.ignored += 1;
+                continue;
+            }
             let (line, column) = lines.position_of(m.start);
             let raw = String::from_utf8_lossy(&cell.text[m.start..m.end]);
             let finding = self.finding(

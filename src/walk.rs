@@ -3,12 +3,16 @@
 //! Every entry under a root ends in exactly one of three lists: files to scan, files skipped
 //! with a reason (not a regular file, a symlink not followed, over the size limit), or errors
 //! (a directory that cannot be listed, a symlink loop). Excluded paths (`--exclude`, the root's
-//! `.piimapignore`) are left out on the user's request. Sorting makes the report the same at
-//! any thread count.
+//! `.piimapignore`) are left out on the user's request; so are files named directly (by
+//! pre-commit or `--stdin-paths`) that `--exclude` or `./.piimapignore` match. A named path
+//! that does not exist (a file deleted in the diff being checked) is skipped. Paths are shown
+//! without a leading `./`, so `piimap scan` and `piimap scan src/a.txt` name a file alike and
+//! its fingerprints match. Sorting makes the report the same at any thread count.
 
 use std::path::{Path, PathBuf};
 
 use ignore::WalkBuilder;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::overrides::OverrideBuilder;
 
 /// File name of the per-root ignore file, in gitignore syntax.
@@ -78,6 +82,7 @@ pub struct WalkError {
 /// Walks every root and sorts what it finds.
 pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<Walked, WalkError> {
     let mut walked = Walked::default();
+    let mut named_filter = None;
     for root in roots {
         if root.as_os_str() == "-" {
             walked.files.push(SourceFile {
@@ -86,6 +91,25 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<Walked, WalkErro
                 size: 0,
             });
             continue;
+        }
+        match std::fs::symlink_metadata(root) {
+            Err(_) => {
+                walked.skipped.push(FileNote {
+                    path: display(root),
+                    reason: "no such file or directory (deleted?)".into(),
+                });
+                continue;
+            }
+            Ok(meta) if !meta.is_dir() => {
+                let filter = match &named_filter {
+                    Some(filter) => filter,
+                    None => named_filter.insert(named_file_filter(&options.excludes)?),
+                };
+                if filter.matched_path_or_any_parents(root, false).is_ignore() {
+                    continue;
+                }
+            }
+            Ok(_) => {}
         }
         walk_root(root, options, &mut walked)?;
     }
@@ -115,6 +139,33 @@ fn walk_root(root: &Path, options: &WalkOptions, walked: &mut Walked) -> Result<
     Ok(())
 }
 
+/// Matches files named directly against `--exclude` and the working directory's
+/// `.piimapignore` (the walk itself does not filter the roots it is given).
+fn named_file_filter(globs: &[String]) -> Result<Gitignore, WalkError> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut builder = GitignoreBuilder::new(&cwd);
+    // A missing or partly unreadable ignore file filters nothing (or less), as in the walk.
+    let _ = builder.add(cwd.join(IGNORE_FILE));
+    for glob in globs {
+        builder.add_line(None, glob).map_err(|err| WalkError {
+            glob: glob.clone(),
+            reason: err.to_string(),
+        })?;
+    }
+    builder.build().map_err(|err| WalkError {
+        glob: globs.join(" "),
+        reason: err.to_string(),
+    })
+}
+
+/// `path` as shown in reports: without a leading `./`.
+fn display(path: &Path) -> String {
+    match path.strip_prefix(".") {
+        Ok(rest) if !rest.as_os_str().is_empty() => rest.display().to_string(),
+        _ => path.display().to_string(),
+    }
+}
+
 /// Turns `--exclude` globs into ignore overrides (`!glob` means "leave out").
 fn excludes(root: &Path, globs: &[String]) -> Result<ignore::overrides::Override, WalkError> {
     let mut builder = OverrideBuilder::new(root);
@@ -131,7 +182,7 @@ fn excludes(root: &Path, globs: &[String]) -> Result<ignore::overrides::Override
 }
 
 fn classify(entry: ignore::DirEntry, options: &WalkOptions, walked: &mut Walked) {
-    let display = entry.path().display().to_string();
+    let display = display(entry.path());
     let Some(file_type) = entry.file_type() else {
         walked.errors.push(FileNote {
             path: display,

@@ -8,6 +8,7 @@
 pub mod builtin;
 mod context;
 pub mod field;
+pub mod ignore;
 pub mod rule;
 pub mod validate;
 

@@ -9,6 +9,7 @@ use std::io;
 
 use serde::{Deserialize, Serialize};
 
+use crate::baseline::Applied;
 use crate::datamap::DataMapEntry;
 use crate::finding::Finding;
 use crate::walk::FileNote;
@@ -35,6 +36,10 @@ pub struct Report {
     /// Paths that could not be read to the end, with the reason; findings before the problem
     /// are still in `findings`.
     pub errors: Vec<FileNote>,
+    /// What `--baseline` did: findings suppressed, expired and unused entries. Absent without
+    /// a baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Applied>,
 }
 
 /// Name and version of the program that wrote a report.
@@ -69,6 +74,12 @@ pub struct Summary {
     pub bytes_scanned: u64,
     /// Number of findings.
     pub findings: u64,
+    /// Findings left out because a baseline entry matched them.
+    #[serde(default)]
+    pub baseline_suppressed: u64,
+    /// Findings left out because of a `piimap:ignore` marker on their line.
+    #[serde(default)]
+    pub inline_suppressed: u64,
     /// Findings per rule id.
     pub by_rule: BTreeMap<String, u64>,
     /// Wall-clock time of the scan in milliseconds.

@@ -14,6 +14,7 @@ pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()>
     write_rules(report, out)?;
     write_data_map(report, out)?;
     write_findings(report, out)?;
+    write_suppressed(report, out)?;
     write_notes("Skipped", &report.skipped, out)?;
     write_notes("Errors", &report.errors, out)
 }
@@ -160,6 +161,40 @@ fn write_findings(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             out,
             "  ... and {rest} more (all of them are in --format json)"
         )?;
+    }
+    Ok(())
+}
+
+/// What the baseline and `piimap:ignore` markers left out, and baseline entries to revisit.
+fn write_suppressed(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    let s = &report.summary;
+    if s.inline_suppressed > 0 {
+        writeln!(
+            out,
+            "\n{} finding(s) suppressed by piimap:ignore markers",
+            s.inline_suppressed
+        )?;
+    }
+    let Some(applied) = &report.baseline else {
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "\nBaseline {}: {} finding(s) suppressed by {} entr(y/ies)",
+        applied.path, applied.suppressed, applied.entries
+    )?;
+    let lists = [
+        ("Expired", Some(&applied.expired)),
+        ("Unused", applied.unused.as_ref()),
+    ];
+    for (title, entries) in lists {
+        for e in entries.into_iter().flatten() {
+            let expires = e
+                .expires
+                .map(|d| format!(" (expires {d})"))
+                .unwrap_or_default();
+            writeln!(out, "  {title}: {} {} {}{expires}", e.path, e.rule, e.value)?;
+        }
     }
     Ok(())
 }

@@ -2,4 +2,5 @@
 
 mod core;
 mod exports;
+mod gate;
 mod support;
