@@ -1,6 +1,6 @@
 //! Checked settings: [`ScanConfig`] is everything a scan needs, resolved from the command line
-//! and the project config file ([`file`], `piimap.toml`; flags win over it) and validated before
-//! any file is read. Problems here stop the run with exit code 2.
+//! and the project config file ([`mod@file`], `piimap.toml`; flags win over it) and validated
+//! before any file is read. Problems here stop the run with exit code 2.
 
 pub mod file;
 

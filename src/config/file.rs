@@ -109,11 +109,19 @@ impl ProjectFile {
                 text,
                 def,
             }),
-            Err(err) => Err(FileError {
-                file: path.display().to_string(),
-                line: err.span().map_or(1, |span| line_of(&text, span.start)),
-                reason: err.message().trim_end().to_string(),
-            }),
+            Err(err) => {
+                let offset = err.span().map_or(0, |span| span.start);
+                let message = err.message().trim_end();
+                let reason = match key_at(&text, offset) {
+                    Some(key) if !message.contains(key) => format!("{key}: {message}"),
+                    _ => message.to_string(),
+                };
+                Err(FileError {
+                    file: path.display().to_string(),
+                    line: line_of(&text, offset),
+                    reason,
+                })
+            }
         }
     }
 
@@ -169,6 +177,19 @@ pub fn find(explicit: Option<&Path>, start: &Path) -> Result<Option<ProjectFile>
     found.map(|path| ProjectFile::read(&path)).transpose()
 }
 
+/// The key of the `key = value` line holding byte `offset`, so that a type error names it.
+fn key_at(text: &str, offset: usize) -> Option<&str> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[start..].lines().next()?;
+    let key = line.split_once('=')?.0.trim();
+    let is_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    is_key.then_some(key)
+}
+
 /// 1-based line of byte `offset` in `text`.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
@@ -218,6 +239,7 @@ mod tests {
     fn wrong_type_names_its_line() {
         let err = parse("region = \"GB\"\nmin_confidence = \"high\"\n").expect_err("type");
         assert_eq!(err.line, 2, "{err}");
+        assert!(err.reason.starts_with("min_confidence: "), "{err}");
     }
 
     #[test]

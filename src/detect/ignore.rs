@@ -99,7 +99,7 @@ mod tests {
     fn longer_word_is_not_a_marker() {
         assert!(!ignored("jane@example.com piimap:ignored", "email"));
         assert!(ignored(
-            "piimap:ignored piimap:ignore jane@example.com",
+            "jane@example.com piimap:ignored, piimap:ignore",
             "email"
         ));
     }
