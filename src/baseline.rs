@@ -271,6 +271,14 @@ pub fn previous(path: &Path) -> Result<Option<Baseline>, BaselineError> {
     }
 }
 
+/// `1 baseline entry`, `3 baseline entries`: for messages.
+pub fn count_entries(n: usize) -> String {
+    match n {
+        1 => "1 baseline entry".to_string(),
+        _ => format!("{n} baseline entries"),
+    }
+}
+
 /// A calendar date, written `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {

@@ -85,15 +85,15 @@ fn warn_about_baseline(report: &Report) {
     };
     if !applied.expired.is_empty() {
         eprintln!(
-            "piimap: {} baseline entr(y/ies) in {} expired and no longer suppress findings",
-            applied.expired.len(),
+            "piimap: {} in {} expired and no longer suppress findings",
+            baseline::count_entries(applied.expired.len()),
             applied.path
         );
     }
     if let Some(unused) = applied.unused.as_ref().filter(|u| !u.is_empty()) {
         eprintln!(
-            "piimap: {} baseline entr(y/ies) in {} matched no finding (stale)",
-            unused.len(),
+            "piimap: {} in {} matched no finding (stale)",
+            baseline::count_entries(unused.len()),
             applied.path
         );
     }

@@ -180,8 +180,10 @@ fn write_suppressed(report: &Report, out: &mut dyn io::Write) -> io::Result<()> 
     };
     writeln!(
         out,
-        "\nBaseline {}: {} finding(s) suppressed by {} entr(y/ies)",
-        applied.path, applied.suppressed, applied.entries
+        "\nBaseline {}: {} finding(s) suppressed, {} in all",
+        applied.path,
+        applied.suppressed,
+        crate::baseline::count_entries(applied.entries as usize)
     )?;
     let lists = [
         ("Expired", Some(&applied.expired)),
