@@ -88,6 +88,9 @@ pub struct Applied {
 /// A baseline file that cannot be read, parsed or written.
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
+    /// The baseline file does not exist.
+    #[error("{0}: no such baseline file (record one with --write-baseline {0})")]
+    Missing(String),
     /// The file cannot be read or written.
     #[error("{path}: {action} baseline: {source}")]
     Io {
@@ -113,6 +116,9 @@ pub enum BaselineError {
 impl Baseline {
     /// Reads a baseline file.
     pub fn read(path: &Path) -> Result<Self, BaselineError> {
+        if !path.exists() {
+            return Err(BaselineError::Missing(path.display().to_string()));
+        }
         let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Io {
             path: path.display().to_string(),
             action: "cannot read",

@@ -46,10 +46,12 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode> {
         false => Vec::new(),
     };
     let config = ScanConfig::from_args(args, project.as_ref(), listed)?;
-    let baseline = config.baseline.as_deref().map(Baseline::read).transpose()?;
-    let previous = match &config.write_baseline {
-        Some(path) => baseline::previous(path)?,
-        None => None,
+    // With --write-baseline the new baseline replaces any other; its notes come from the file
+    // being overwritten.
+    let (baseline, previous) = match (&config.write_baseline, &config.baseline) {
+        (Some(path), _) => (None, baseline::previous(path)?),
+        (None, Some(path)) => (Some(Baseline::read(path)?), None),
+        (None, None) => (None, None),
     };
     let detector = Detector::new(config.load_rules()?, config.validation.clone())?;
     if config.show_values {

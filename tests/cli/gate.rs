@@ -225,6 +225,26 @@ fn broken_baseline_stops_with_exit_2_naming_the_line() {
 }
 
 #[test]
+fn baseline_named_in_config_is_used_and_rewritten() {
+    let dir = temp();
+    write(dir.path(), "a.txt", "mail jane.doe@example.com\n");
+    write(
+        dir.path(),
+        "piimap.toml",
+        "baseline = \"ci/baseline.json\"\n",
+    );
+    std::fs::create_dir_all(dir.path().join("ci")).expect("mkdir");
+    let (code, stderr) = failing_scan(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--write-baseline"), "{stderr}");
+    let (code, ..) = scan_in(dir.path(), &["--write-baseline", "ci/baseline.json"]);
+    assert_eq!(code, 0);
+    let (code, report, _) = scan_in(dir.path(), &[]);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["baseline"]["path"], "ci/baseline.json");
+}
+
+#[test]
 fn inline_marker_suppresses_its_line_for_all_or_named_rules() {
     let dir = temp();
     write(
