@@ -11,6 +11,9 @@
 pub mod csv;
 pub mod json;
 pub mod sheet;
+pub mod gz;
+pub mod sql;
+pub mod sqlite;
 pub mod text;
 
 use std::fmt;
@@ -77,6 +80,14 @@ pub enum FileKind {
     Json,
     /// A workbook read sheet by sheet.
     Spreadsheet(sheet::Workbook),
+    /// A SQL dump or script: pg_dump plain format, mysqldump, hand-written SQL.
+    Sql,
+    /// A SQLite 3 database file (read by path, not streamed).
+    Sqlite,
+    /// A gzip-compressed file; its decompressed bytes are sniffed again.
+    Gzip,
+    /// A pg_dump custom- or directory-format archive (`PGDMP`), which piimap does not read.
+    PgArchive,
 }
 
 /// Extensions whose files may be content-sniffed as CSV: exports are often misnamed, but a
@@ -89,13 +100,23 @@ impl FileKind {
     /// Chooses a kind from the first bytes of a file and its name, or `None` when the file is
     /// binary in a format piimap does not read (a NUL byte in the first block, no UTF-16 BOM).
     ///
-    /// Magic bytes first: a zip holding a workbook (OpenDocument mimetype or `xl/` parts, or a
-    /// workbook extension), an OLE container (`xls`, unless named like another Office file).
-    /// Then text: JSON when it opens with `{` or `[` and parses up to the end of `head`; CSV
+    /// Magic bytes first: SQLite, gzip, a pg_dump archive (`PGDMP`), a zip holding a workbook
+    /// (OpenDocument mimetype or `xl/` parts, or a workbook extension), an OLE container
+    /// (`xls`, unless named like another Office file). Then text: JSON when it opens with `{`
+    /// or `[` and parses up to the end of `head`; SQL when [`sql::is_sql`] says so; CSV
     /// for `.csv`/`.tsv`/`.psv`, or for a few generic extensions when one delimiter splits every
     /// line of `head` the same way; plain text otherwise.
     pub fn sniff(head: &[u8], file_name: &str) -> Option<FileKind> {
         let ext = extension(file_name);
+        if sqlite::is_sqlite(head) {
+            return Some(FileKind::Sqlite);
+        }
+        if gz::is_gzip(head) {
+            return Some(FileKind::Gzip);
+        }
+        if head.starts_with(sql::PG_ARCHIVE_MAGIC) {
+            return Some(FileKind::PgArchive);
+        }
         if head.starts_with(b"PK\x03\x04") {
             return sniff_zip(head, &ext).map(FileKind::Spreadsheet);
         }
@@ -109,6 +130,9 @@ impl FileKind {
         }
         if json::looks_like_json(head) {
             return Some(FileKind::Json);
+        }
+        if sql::is_sql(head, file_name) {
+            return Some(FileKind::Sql);
         }
         let csv_by_name = matches!(ext.as_str(), "csv" | "tsv" | "psv" | "tab");
         if csv_by_name
@@ -126,6 +150,10 @@ impl FileKind {
             FileKind::Csv => "csv",
             FileKind::Json => "json",
             FileKind::Spreadsheet(workbook) => workbook.as_str(),
+            FileKind::Sql => "sql",
+            FileKind::Sqlite => "sqlite",
+            FileKind::Gzip => "gzip",
+            FileKind::PgArchive => "pg_archive",
         }
     }
 }
