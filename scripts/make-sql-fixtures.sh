@@ -175,10 +175,12 @@ sed "0,/'zoe.angstrom@example.com'/s//'zoe.angstrom@example.com/" "$out/pg_inser
   >"$out/broken_unterminated.sql"
 # The first COPY block loses its end marker.
 awk '!done && $0 == "\\." { done = 1; next } { print }' "$out/pg_copy.sql" >"$out/broken_copy_no_end.sql"
-# A SQLite file whose table b-tree pages were overwritten.
+# A SQLite file whose last page (the b-tree of its last table) was overwritten: the tables
+# before it stay readable.
 cp "$out/shop.sqlite" "$out/broken_corrupt.sqlite"
 page_size="$(sqlite3 "$out/shop.sqlite" 'PRAGMA page_size')"
-head -c "$((page_size * 2))" /dev/zero | tr '\0' '\377' |
-  dd of="$out/broken_corrupt.sqlite" bs="$page_size" seek=1 conv=notrunc status=none
+pages="$(sqlite3 "$out/shop.sqlite" 'PRAGMA page_count')"
+head -c "$page_size" /dev/zero | tr '\0' '\377' |
+  dd of="$out/broken_corrupt.sqlite" bs="$page_size" seek="$((pages - 1))" conv=notrunc status=none
 
 ls -l "$out"

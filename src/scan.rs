@@ -179,16 +179,18 @@ fn scan_file(file: &SourceFile, config: &ScanConfig, detector: &Detector) -> Out
     };
     let mut collector = Collector::new(file, config, detector);
     let mut sampling = Sampling::new(config.sample_rows);
-    let result = extract_cells(
-        kind,
-        &file.origin,
-        &mut reader,
-        &mut sampling,
-        &mut |cell| collector.add(&cell),
-    );
+    let result = extract_cells(kind, file, &mut reader, &mut sampling, &mut |cell| {
+        collector.add(&cell)
+    });
     let bytes = match kind {
         FileKind::Spreadsheet(_) => reader.bytes.max(file.size),
-        FileKind::Text | FileKind::Csv | FileKind::Json => reader.bytes,
+        FileKind::Sqlite => file.size,
+        FileKind::Text
+        | FileKind::Csv
+        | FileKind::Json
+        | FileKind::Sql
+        | FileKind::Gzip
+        | FileKind::PgArchive => reader.bytes,
     };
     let ignored = collector.ignored;
     let (findings, mut fields) = collector.finish();
@@ -202,10 +204,11 @@ fn scan_file(file: &SourceFile, config: &ScanConfig, detector: &Detector) -> Out
     }
 }
 
-/// Runs the extractor for `kind` over `input` (workbooks open their path instead).
+/// Runs the extractor for `kind` over `input`; workbooks and SQLite open `file`'s path
+/// instead (a workbook read from a stream, such as standard input, is buffered whole).
 fn extract_cells(
     kind: FileKind,
-    origin: &Origin,
+    file: &SourceFile,
     input: &mut dyn BufRead,
     sampling: &mut Sampling,
     emit: &mut dyn FnMut(Cell<'_>),
@@ -214,10 +217,38 @@ fn extract_cells(
         FileKind::Text => extract::text::extract(input, emit),
         FileKind::Csv => extract::csv::extract(input, sampling, emit),
         FileKind::Json => extract::json::extract(input, sampling, emit),
-        FileKind::Spreadsheet(format) => match origin {
+        FileKind::Spreadsheet(format) => match &file.origin {
             Origin::File(path) => extract::sheet::extract_path(path, format, sampling, emit),
             Origin::Stdin => extract::sheet::extract_reader(input, format, sampling, emit),
         },
+        FileKind::Sql => extract::sql::extract(input, emit),
+        FileKind::Sqlite => match &file.origin {
+            Origin::File(path) => extract::sqlite::extract_path(path, emit),
+            Origin::Stdin => Err(unreadable_stream(kind)),
+        },
+        FileKind::Gzip => {
+            let streamed = SourceFile {
+                origin: Origin::Stdin,
+                ..file.clone()
+            };
+            extract::gz::extract(input, &file.display, &mut |inner, decoded| match inner {
+                Some(FileKind::Sqlite) => Err(unreadable_stream(FileKind::Sqlite)),
+                Some(kind) => extract_cells(kind, &streamed, decoded, sampling, emit),
+                None => Err(ExtractError::Malformed {
+                    line: None,
+                    reason: "gzip holds a binary file in no format piimap reads".into(),
+                }),
+            })
+        }
+        FileKind::PgArchive => Err(extract::sql::archive_error()),
+    }
+}
+
+/// The error for a kind that needs random access but arrived as a stream (stdin, inside gzip).
+fn unreadable_stream(kind: FileKind) -> ExtractError {
+    ExtractError::Malformed {
+        line: None,
+        reason: format!("a {kind} file is read by path only: decompress or save it first"),
     }
 }
 

@@ -9,9 +9,9 @@
 //! Detection (`detect`) never sees file formats, only cells.
 
 pub mod csv;
+pub mod gz;
 pub mod json;
 pub mod sheet;
-pub mod gz;
 pub mod sql;
 pub mod sqlite;
 pub mod text;

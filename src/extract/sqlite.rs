@@ -32,12 +32,18 @@ pub(crate) fn extract_path(
     path: &Path,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
-    let conn = open(path).map_err(|err| malformed(None, &err))?;
-    let tables = table_names(&conn).map_err(|err| with_check(&conn, None, &err))?;
-    for table in &tables {
+    let conn = open(path).map_err(|err| malformed(&err, String::new()))?;
+    let tables = table_names(&conn).map_err(|err| with_check(&conn, &err, String::new()))?;
+    for (index, table) in tables.iter().enumerate() {
         let mut row_number = 0;
-        extract_table(&conn, table, &mut row_number, emit)
-            .map_err(|err| with_check(&conn, Some(row_number + 1), &err))?;
+        extract_table(&conn, table, &mut row_number, emit).map_err(|err| {
+            let place = format!(
+                " in table {} of {} after row {row_number}",
+                index + 1,
+                tables.len()
+            );
+            with_check(&conn, &err, place)
+        })?;
     }
     Ok(())
 }
@@ -117,25 +123,26 @@ fn extract_table(
     Ok(())
 }
 
-fn malformed(row: Option<u64>, err: &rusqlite::Error) -> ExtractError {
+/// SQLite's message and `place`: where reading stopped, named without quoting the file.
+fn malformed(err: &rusqlite::Error, place: String) -> ExtractError {
     ExtractError::Malformed {
-        line: row,
-        reason: format!("sqlite: {err}"),
+        line: None,
+        reason: format!("sqlite: {err}{place}"),
     }
 }
 
 /// The error, with the first problem SQLite's integrity check finds (it names the page).
-fn with_check(conn: &Connection, row: Option<u64>, err: &rusqlite::Error) -> ExtractError {
+fn with_check(conn: &Connection, err: &rusqlite::Error, place: String) -> ExtractError {
     let detail = conn
         .query_row("PRAGMA quick_check(1)", [], |r| r.get::<_, String>(0))
         .ok()
         .filter(|detail| detail != "ok");
     match detail {
-        Some(detail) => ExtractError::Malformed {
-            line: row,
-            reason: format!("sqlite: {err} (integrity check: {detail})"),
-        },
-        None => malformed(row, err),
+        Some(detail) => {
+            let detail = detail.lines().last().unwrap_or_default().trim().to_string();
+            malformed(err, format!("{place} (integrity check: {detail})"))
+        }
+        None => malformed(err, place),
     }
 }
 
@@ -148,7 +155,11 @@ mod tests {
     fn cells(path: &Path) -> (Vec<(String, u64, u64, String)>, Result<(), ExtractError>) {
         let mut out = Vec::new();
         let result = extract_path(path, &mut |cell| {
-            let name = format!("{}.{}", cell.container.unwrap_or(""), cell.field.unwrap_or(""));
+            let name = format!(
+                "{}.{}",
+                cell.container.unwrap_or(""),
+                cell.field.unwrap_or("")
+            );
             let text = String::from_utf8_lossy(cell.text).into_owned();
             out.push((name, cell.line, cell.column, text));
         });
@@ -164,22 +175,34 @@ mod tests {
                 .find(|c| c.0 == name && c.1 == row)
                 .map(|c| (c.2, c.3.as_str()))
         };
-        assert_eq!(find("customer.email", 1), Some((4, "dana.obrien@example.com")));
+        assert_eq!(
+            find("customer.email", 1),
+            Some((4, "dana.obrien@example.com"))
+        );
         assert_eq!(find("customer.last_name", 1), Some((3, "O'Brien")));
         assert_eq!(find("customer.notes", 2), Some((6, "Line one\nLine two")));
         assert_eq!(find("customer.email", 3), None, "NULL is not a cell");
         assert_eq!(find("customer.photo", 1), None, "binary blob is not a cell");
-        assert_eq!(find("payment_card.card_number", 2), Some((2, "5555555555554444")));
-        assert_eq!(find("order lines.ship to", 1), Some((2, "amelie.nguyen@example.com")));
+        assert_eq!(
+            find("payment_card.card_number", 2),
+            Some((2, "5555555555554444"))
+        );
+        assert_eq!(
+            find("order lines.ship to", 1),
+            Some((2, "amelie.nguyen@example.com"))
+        );
     }
 
     #[test]
     fn corrupt_file_reports_sqlite_message_after_readable_tables() {
-        let (_, result) = cells(&Path::new(FIXTURES).join("broken_corrupt.sqlite"));
+        let (got, result) = cells(&Path::new(FIXTURES).join("broken_corrupt.sqlite"));
+        assert!(got.iter().any(|c| c.0 == "payment_card.card_number"));
         match result {
             Err(ExtractError::Malformed { reason, .. }) => {
                 assert!(reason.starts_with("sqlite: "), "{reason}");
                 assert!(reason.contains("malformed"), "{reason}");
+                assert!(reason.contains("in table 3 of 3"), "{reason}");
+                assert!(reason.contains("page 4"), "{reason}");
             }
             other => panic!("expected a malformed error, got {other:?}"),
         }

@@ -38,7 +38,10 @@ pub(super) fn extract(
         if reader.peek()?.is_none() {
             return Err(malformed(
                 row_line,
-                format!("COPY block started at line {} has no end marker \\.", block.start),
+                format!(
+                    "COPY block started at line {} has no end marker \\.",
+                    block.start
+                ),
             ));
         }
         if is_end_marker(reader)? {

@@ -52,8 +52,14 @@ pub(super) enum Token {
 /// What a token that was cut at [`CHUNK_LEN`] still has to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Body {
-    Quoted { quote: u8, escapes: bool, binary: bool },
-    Dollar { tag: Vec<u8> },
+    Quoted {
+        quote: u8,
+        escapes: bool,
+        binary: bool,
+    },
+    Dollar {
+        tag: Vec<u8>,
+    },
     LineComment,
     BlockComment,
 }
@@ -192,7 +198,9 @@ impl<'r> Lexer<'r> {
     fn version(&mut self) -> Result<u64, ExtractError> {
         let mut version = 0u64;
         while let Some(digit @ b'0'..=b'9') = self.reader.peek()? {
-            version = version.saturating_mul(10).saturating_add(u64::from(digit - b'0'));
+            version = version
+                .saturating_mul(10)
+                .saturating_add(u64::from(digit - b'0'));
             self.reader.bump();
         }
         Ok(version)
@@ -211,9 +219,7 @@ impl<'r> Lexer<'r> {
     /// Reads a string or comment body until its end or until [`CHUNK_LEN`] bytes are held.
     fn body(&mut self, body: Body, start: u64) -> Result<Token, ExtractError> {
         let done = match &body {
-            Body::Quoted {
-                quote, escapes, ..
-            } => self.quoted_body(*quote, *escapes, start)?,
+            Body::Quoted { quote, escapes, .. } => self.quoted_body(*quote, *escapes, start)?,
             Body::Dollar { tag } => self.dollar_body(&tag.clone(), start)?,
             Body::LineComment => self.until(b"\n", start, false)?,
             Body::BlockComment => self.until(b"*/", start, true)?,
@@ -508,15 +514,27 @@ mod tests {
 
     #[test]
     fn mysql_strings_decode_backslash_escapes() {
-        let got = texts(r#"'O\'Brien' "say \"hi\"" 'a\nb\\c\0' 'x\%'"#, Dialect::MySql);
+        let got = texts(
+            r#"'O\'Brien' "say \"hi\"" 'a\nb\\c\0' 'x\%'"#,
+            Dialect::MySql,
+        );
         assert_eq!(got, ["O'Brien", "say \"hi\"", "a\nb\\c\0", "x\\%"]);
     }
 
     #[test]
     fn prefixed_strings_and_identifiers() {
-        let got = tokens(r#"N'Luís' X'00ff' "Mixed ""Case""" `back``tick`"#, Dialect::Postgres);
+        let got = tokens(
+            r#"N'Luís' X'00ff' "Mixed ""Case""" `back``tick`"#,
+            Dialect::Postgres,
+        );
         assert_eq!(got[0], (STR, "Luís".into(), 1));
-        assert_eq!(got[1].0, Token::Str { binary: true, more: false });
+        assert_eq!(
+            got[1].0,
+            Token::Str {
+                binary: true,
+                more: false
+            }
+        );
         assert_eq!(got[2], (Token::Ident, "Mixed \"Case\"".into(), 1));
         assert_eq!(got[3], (Token::Ident, "back`tick".into(), 1));
     }
@@ -525,23 +543,38 @@ mod tests {
     fn comments_and_dollar_quotes_are_single_tokens() {
         let sql = "-- note 'x\nSELECT $f$ it's $$ $f$; /* a\n b */ $1";
         let got = tokens(sql, Dialect::Postgres);
-        assert_eq!(got[0], (Token::Comment { more: false }, " note 'x".into(), 1));
+        assert_eq!(
+            got[0],
+            (Token::Comment { more: false }, " note 'x".into(), 1)
+        );
         assert_eq!(got[1], (Token::Word, "SELECT".into(), 2));
         assert_eq!(got[2], (STR, " it's $$ ".into(), 2));
         assert_eq!(got[3].0, Token::Punct(b';'));
-        assert_eq!(got[4], (Token::Comment { more: false }, " a\n b ".into(), 2));
+        assert_eq!(
+            got[4],
+            (Token::Comment { more: false }, " a\n b ".into(), 2)
+        );
         assert_eq!(got[5].0, Token::Punct(b'$'));
     }
 
     #[test]
     fn mysql_version_comments_are_read_as_code() {
-        let got = texts("(1,/*!50705 0x0A0B,*/'z') /*!40101 SET x */;", Dialect::MySql);
-        assert_eq!(got, ["(", "1", ",", "0x0A0B", ",", "z", ")", "SET", "x", ";"]);
+        let got = texts(
+            "(1,/*!50705 0x0A0B,*/'z') /*!40101 SET x */;",
+            Dialect::MySql,
+        );
+        assert_eq!(
+            got,
+            ["(", "1", ",", "0x0A0B", ",", "z", ")", "SET", "x", ";"]
+        );
     }
 
     #[test]
     fn mariadb_sandbox_line_is_a_comment() {
-        let got = texts("/*M!999999\\- enable the sandbox mode */ \nSET x;", Dialect::MySql);
+        let got = texts(
+            "/*M!999999\\- enable the sandbox mode */ \nSET x;",
+            Dialect::MySql,
+        );
         assert_eq!(got, ["\\- enable the sandbox mode ", "SET", "x", ";"]);
     }
 
@@ -557,7 +590,13 @@ mod tests {
         let sql = format!("'{}'", "a".repeat(CHUNK_LEN + 10));
         let got = tokens(&sql, Dialect::Postgres);
         assert_eq!(got.len(), 2);
-        assert_eq!(got[0].0, Token::Str { binary: false, more: true });
+        assert_eq!(
+            got[0].0,
+            Token::Str {
+                binary: false,
+                more: true
+            }
+        );
         assert_eq!(got[0].1.len(), CHUNK_LEN);
         assert_eq!(got[1], (STR, "a".repeat(10), 1));
     }
@@ -567,7 +606,13 @@ mod tests {
         let mut input: &[u8] = b"x\n'abc";
         let mut lexer = Lexer::new(Reader::new(&mut input), Dialect::Postgres);
         assert_eq!(lexer.next_token().unwrap(), Token::Word);
-        assert_eq!(lexer.next_token().unwrap(), Token::Str { binary: false, more: true });
+        assert_eq!(
+            lexer.next_token().unwrap(),
+            Token::Str {
+                binary: false,
+                more: true
+            }
+        );
         assert_eq!(lexer.text, b"abc");
         match lexer.next_token() {
             Err(ExtractError::Malformed { line, reason }) => {

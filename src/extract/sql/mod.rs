@@ -105,7 +105,10 @@ pub(crate) fn extract(
 /// The quoting rules a dump's head asks for; PostgreSQL (standard SQL) unless MySQL syntax shows.
 fn dialect_of(head: &[u8]) -> Dialect {
     const MYSQL: &[&[u8]] = &[b"-- MySQL dump", b"-- MariaDB dump", b"/*!", b"`", b"@@"];
-    if MYSQL.iter().any(|m| memchr::memmem::find(head, m).is_some()) {
+    if MYSQL
+        .iter()
+        .any(|m| memchr::memmem::find(head, m).is_some())
+    {
         Dialect::MySql
     } else {
         Dialect::Postgres
@@ -196,7 +199,8 @@ impl<'r> Parser<'r> {
     /// Recognises the dump tools' opening and closing comments.
     fn note_comment(&mut self) {
         let text = self.lex.text.trim_ascii();
-        if text.starts_with(b"PostgreSQL database dump complete") || text.starts_with(b"Dump completed")
+        if text.starts_with(b"PostgreSQL database dump complete")
+            || text.starts_with(b"Dump completed")
         {
             self.complete = true;
         } else if self.tool.is_none() && text.starts_with(b"PostgreSQL database dump") {

@@ -58,7 +58,11 @@ impl<'r> Reader<'r> {
         if self.pos + ahead >= self.len {
             self.fill(ahead + 1)?;
         }
-        Ok(self.buf.get(self.pos + ahead).copied().filter(|_| self.pos + ahead < self.len))
+        Ok(self
+            .buf
+            .get(self.pos + ahead)
+            .copied()
+            .filter(|_| self.pos + ahead < self.len))
     }
 
     /// The next byte, `None` at the end of the input.

@@ -14,7 +14,11 @@ fn run(sql: &str) -> (Vec<Got>, Option<(Option<u64>, String)>) {
             (Some(table), Some(field)) => format!("{table}.{field}"),
             _ => String::new(),
         };
-        cells.push((name, cell.line, String::from_utf8_lossy(cell.text).into_owned()));
+        cells.push((
+            name,
+            cell.line,
+            String::from_utf8_lossy(cell.text).into_owned(),
+        ));
     });
     let error = match result {
         Ok(()) => None,
@@ -154,7 +158,10 @@ fn strings_and_comments_outside_rows_are_plain_cells() {
     let sql = "-- owner: dba@example.com\nUPDATE t SET email = 'x@example.com' WHERE id = 1;\n";
     assert_eq!(
         cells(sql),
-        vec![got("", 1, " owner: dba@example.com"), got("", 2, "x@example.com")]
+        vec![
+            got("", 1, " owner: dba@example.com"),
+            got("", 2, "x@example.com")
+        ]
     );
 }
 
@@ -234,20 +241,35 @@ fn insert_cut_inside_a_row_reports_the_row_line() {
 
 #[test]
 fn sniffing_by_content_and_by_extension_hint() {
-    assert!(is_sql(b"--\n-- PostgreSQL database dump\n--\n", "backup.txt"));
+    assert!(is_sql(
+        b"--\n-- PostgreSQL database dump\n--\n",
+        "backup.txt"
+    ));
     assert!(is_sql(b"-- MySQL dump 10.13\n", "x"));
     assert!(is_sql(b"COPY public.t (a) FROM stdin;\n", "data"));
     assert!(is_sql(b"select 1;", "query.SQL"));
     assert!(!is_sql(b"Dear reader, this is prose.", "notes.sql"));
     assert!(!is_sql(b"select 1;", "notes.txt"));
-    assert!(!is_sql(b"12:00 app: ran INSERT INTO t VALUES (1)\n", "app.log"));
+    assert!(!is_sql(
+        b"12:00 app: ran INSERT INTO t VALUES (1)\n",
+        "app.log"
+    ));
 }
 
 #[test]
 fn garbage_does_not_panic() {
-    for sql in ["(((", "'", "\"", "`", "$a$", "/*", "COPY", "INSERT INTO", "CREATE TABLE t (", "\\"]
-    {
+    for sql in [
+        "(((",
+        "'",
+        "\"",
+        "`",
+        "$a$",
+        "/*",
+        "COPY",
+        "INSERT INTO",
+        "CREATE TABLE t (",
+        "\\",
+    ] {
         let _ = run(sql);
     }
 }
-
