@@ -15,6 +15,10 @@ use super::{ExtractError, FileKind};
 /// The two magic bytes that open every gzip member.
 pub const MAGIC: [u8; 2] = [0x1F, 0x8B];
 
+/// Runs the extractor of the sniffed kind (`None`: binary, unreadable) over decompressed bytes.
+pub(crate) type Inner<'a> =
+    dyn FnMut(Option<FileKind>, &mut dyn BufRead) -> Result<(), ExtractError> + 'a;
+
 /// Size of the buffer holding decompressed bytes.
 const BUF_LEN: usize = 64 * 1024;
 
@@ -37,7 +41,7 @@ pub fn inner_name(file_name: &str) -> &str {
 pub(crate) fn extract(
     input: &mut dyn BufRead,
     file_name: &str,
-    inner: &mut dyn FnMut(Option<FileKind>, &mut dyn BufRead) -> Result<(), ExtractError>,
+    inner: &mut Inner<'_>,
 ) -> Result<(), ExtractError> {
     let mut decoded = BufReader::with_capacity(BUF_LEN, MultiGzDecoder::new(input));
     let head = decoded.fill_buf()?;

@@ -90,7 +90,7 @@ fn extract_table(
 ) -> rusqlite::Result<()> {
     let quoted = format!("\"{}\"", table.replace('"', "\"\""));
     let mut stmt = conn.prepare(&format!("SELECT * FROM {quoted}"))?;
-    let columns: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+    let columns: Vec<String> = stmt.column_names().map(String::from).collect();
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         *row_number += 1;
@@ -152,7 +152,10 @@ mod tests {
 
     const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/sql");
 
-    fn cells(path: &Path) -> (Vec<(String, u64, u64, String)>, Result<(), ExtractError>) {
+    /// One emitted cell as `(table.column, row, column position, text)`.
+    type Got = (String, u64, u64, String);
+
+    fn cells(path: &Path) -> (Vec<Got>, Result<(), ExtractError>) {
         let mut out = Vec::new();
         let result = extract_path(path, &mut |cell| {
             let name = format!(

@@ -197,10 +197,7 @@ fn escape(reader: &mut Reader<'_>, text: &mut Vec<u8>) -> Result<(), ExtractErro
         b't' => b'\t',
         b'v' => 0x0B,
         b'0'..=b'7' => octal(reader, code)?,
-        b'x' => match hex(reader)? {
-            Some(byte) => byte,
-            None => b'x',
-        },
+        b'x' => hex(reader)?.unwrap_or(b'x'),
         other => other,
     };
     text.push(decoded);
