@@ -22,6 +22,10 @@ pub struct Args {
 pub enum Command {
     /// Scan files and folders for personal data.
     Scan(Box<ScanArgs>),
+    /// Render a saved JSON report in another format, without scanning again.
+    Report(ReportArgs),
+    /// Combine the JSON reports of separate scans (per server, per shard) into one.
+    Merge(MergeArgs),
     /// List or check detection rules.
     Rules {
         /// What to do with the rules.
@@ -102,6 +106,33 @@ pub struct ScanArgs {
     /// [default: US].
     #[arg(long, value_name = "CC")]
     pub region: Option<String>,
+}
+
+/// Arguments of `piimap report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// A report written by `piimap scan --format json` or `piimap merge`.
+    pub report: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `piimap merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// JSON reports of scans of separate paths.
+    #[arg(required = true)]
+    pub reports: Vec<PathBuf>,
+    /// Output format of the merged report.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Severity threshold of `--fail-on` (and `fail_on` in piimap.toml).

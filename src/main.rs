@@ -2,25 +2,31 @@
 //! an exit code (0 clean, 1 findings at or above `--fail-on`, 2 usage/config/rules error).
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufReader, BufWriter, Write};
+use std::path::Path;
+use std::sync::Mutex;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 
 use piimap::baseline::{self, Baseline, Date};
-use piimap::cli::{Args, Command, ListFormat, RulesCommand, ScanArgs};
+use piimap::cli::{Args, Command, ListFormat, MergeArgs, ReportArgs, RulesCommand, ScanArgs};
 use piimap::config::{self, ScanConfig};
 use piimap::detect::rule::load_rules_file;
 use piimap::detect::{Detector, Rule};
 use piimap::exit_code::ExitCode;
+use piimap::finding::Finding;
+use piimap::merge;
 use piimap::progress::Progress;
-use piimap::report::{self, Report};
-use piimap::scan;
+use piimap::report::{self, Format, Report, SCHEMA_VERSION};
+use piimap::scan::{self, ProgressSink};
 
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
     let outcome = match args.command {
         Command::Scan(scan_args) => run_scan(&scan_args),
+        Command::Report(report_args) => run_report(&report_args),
+        Command::Merge(merge_args) => run_merge(&merge_args),
         Command::Rules { command } => run_rules(command),
     };
     match outcome {
@@ -58,6 +64,14 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode> {
         eprintln!("piimap: warning: --show-values puts unmasked personal data in the report");
     }
     let progress = Progress::new(!args.no_progress);
+    // A baseline drops findings after the scan, so NDJSON streams only without one.
+    let streaming = config.format == Format::Ndjson
+        && config.baseline.is_none()
+        && config.write_baseline.is_none();
+    if streaming {
+        let report = stream_ndjson(&config, &detector, &progress)?;
+        return Ok(exit_code(&report, &config));
+    }
     let mut report = scan::scan(&config, &detector, &progress)?;
     progress.finish();
     let today = Date::today();
@@ -101,6 +115,112 @@ fn warn_about_baseline(report: &Report) {
     }
 }
 
+/// `--format ndjson`: finding lines are written while the scan runs, file by file in report
+/// order; the coverage and summary lines when it is over.
+fn stream_ndjson(config: &ScanConfig, detector: &Detector, progress: &Progress) -> Result<Report> {
+    let out = open_output(config.output.as_deref())?;
+    let stream = NdjsonStream {
+        progress,
+        out: Mutex::new((out, None)),
+    };
+    let report = scan::scan(config, detector, &stream)?;
+    progress.finish();
+    let (mut out, failed) = stream
+        .out
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let result = match failed {
+        Some(err) => Err(err),
+        None => report::ndjson::render_coverage(&report, &mut out).and_then(|()| out.flush()),
+    };
+    ignore_broken_pipe(result)?;
+    Ok(report)
+}
+
+/// Passes progress on to the bar and writes each finding as an NDJSON line; keeps the first
+/// write error and writes nothing after it.
+struct NdjsonStream<'a> {
+    progress: &'a Progress,
+    out: Mutex<(Box<dyn Write + Send>, Option<io::Error>)>,
+}
+
+impl ProgressSink for NdjsonStream<'_> {
+    fn start(&self, files: u64, bytes: u64) {
+        self.progress.start(files, bytes);
+    }
+
+    fn file_done(&self, files_done: u64, bytes: u64) {
+        self.progress.file_done(files_done, bytes);
+    }
+
+    fn wants_findings(&self) -> bool {
+        true
+    }
+
+    fn findings(&self, findings: &[Finding]) {
+        let mut guard = self
+            .out
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (out, failed) = &mut *guard;
+        if failed.is_some() {
+            return;
+        }
+        for finding in findings {
+            if let Err(err) = report::ndjson::write_finding(finding, out) {
+                *failed = Some(err);
+                return;
+            }
+        }
+    }
+}
+
+/// `piimap report REPORT.json`: renders a saved report.
+fn run_report(args: &ReportArgs) -> Result<ExitCode> {
+    let report = load_report(&args.report)?;
+    write_output(&report, args.format, args.output.as_deref())?;
+    Ok(ExitCode::Clean)
+}
+
+/// `piimap merge A.json B.json...`: one report from several.
+fn run_merge(args: &MergeArgs) -> Result<ExitCode> {
+    let reports = args
+        .reports
+        .iter()
+        .map(|path| load_report(path))
+        .collect::<Result<Vec<_>>>()?;
+    let merged = merge::merge(reports)?;
+    write_output(&merged, args.format, args.output.as_deref())?;
+    Ok(ExitCode::Clean)
+}
+
+/// Reads a JSON report. Parse errors give the position and kind only, never the text there.
+fn load_report(path: &Path) -> Result<Report> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let report: Report = serde_json::from_reader(BufReader::new(file)).map_err(|err| {
+        let kind = match err.classify() {
+            serde_json::error::Category::Io => "read failed",
+            serde_json::error::Category::Syntax => "not valid JSON",
+            serde_json::error::Category::Data => "not a piimap JSON report",
+            serde_json::error::Category::Eof => "JSON ends too early",
+        };
+        anyhow::anyhow!(
+            "{}: {kind} (line {}, column {})",
+            path.display(),
+            err.line(),
+            err.column()
+        )
+    })?;
+    if report.schema_version != SCHEMA_VERSION {
+        anyhow::bail!(
+            "{}: schema_version {} is not {SCHEMA_VERSION}, the version this piimap reads",
+            path.display(),
+            report.schema_version
+        );
+    }
+    Ok(report)
+}
+
 fn exit_code(report: &Report, config: &ScanConfig) -> ExitCode {
     let failing = config
         .fail_on
@@ -116,18 +236,29 @@ fn exit_code(report: &Report, config: &ScanConfig) -> ExitCode {
 /// Writes the report to `--output` or stdout. A closed stdout (`piimap scan | head`) is not an
 /// error: the reader has what it wanted.
 fn write_report(report: &Report, config: &ScanConfig) -> Result<()> {
-    let result = match &config.output {
+    write_output(report, config.format, config.output.as_deref())
+}
+
+/// Renders `report` in `format` to `output`, or stdout when `None`.
+fn write_output(report: &Report, format: Format, output: Option<&Path>) -> Result<()> {
+    let mut out = open_output(output)?;
+    let result = report::render(report, format, &mut out).and_then(|()| out.flush());
+    ignore_broken_pipe(result)
+}
+
+/// A buffered writer to `output`, or to stdout when `None`.
+fn open_output(output: Option<&Path>) -> Result<Box<dyn Write + Send>> {
+    Ok(match output {
         Some(path) => {
             let file =
                 File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-            let mut out = BufWriter::new(file);
-            report::render(report, config.format, &mut out).and_then(|()| out.flush())
+            Box::new(BufWriter::new(file))
         }
-        None => {
-            let mut out = BufWriter::new(io::stdout().lock());
-            report::render(report, config.format, &mut out).and_then(|()| out.flush())
-        }
-    };
+        None => Box::new(BufWriter::new(io::stdout())),
+    })
+}
+
+fn ignore_broken_pipe(result: io::Result<()>) -> Result<()> {
     match result {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
         other => other.context("cannot write the report"),

@@ -6,9 +6,10 @@
 //! Files are sorted before the parallel map and rayon keeps input order, so the report is the
 //! same at any `--threads`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
@@ -59,6 +60,13 @@ pub trait ProgressSink: Sync {
     fn start(&self, files: u64, bytes: u64);
     /// One more file is done; `files_done` so far, the last one `bytes` long.
     fn file_done(&self, files_done: u64, bytes: u64);
+    /// Whether [`ProgressSink::findings`] should be called (streaming output).
+    fn wants_findings(&self) -> bool {
+        false
+    }
+    /// The findings of one file, in report order: files in path order, each as soon as it and
+    /// every file before it are done (`--format ndjson` streams them). One call at a time.
+    fn findings(&self, _findings: &[Finding]) {}
 }
 
 /// Scans everything `config` names and returns the report, telling `progress` as it goes.
@@ -77,13 +85,18 @@ pub fn scan(
         .num_threads(config.threads)
         .build()?;
     let files_done = AtomicU64::new(0);
+    let in_order = Mutex::new(InOrder::default());
     let outcomes: Vec<Outcome> = pool.install(|| {
         walked
             .files
             .par_iter()
-            .map(|file| {
+            .enumerate()
+            .map(|(index, file)| {
                 let outcome = scan_file(file, config, detector);
                 progress.file_done(files_done.fetch_add(1, Ordering::Relaxed) + 1, file.size);
+                if progress.wants_findings() {
+                    release_in_order(&in_order, index, &outcome, progress);
+                }
                 outcome
             })
             .collect()
@@ -97,6 +110,39 @@ pub fn scan(
     );
     report.summary.duration_ms = started.elapsed().as_millis() as u64;
     Ok(report)
+}
+
+/// Findings of files that finished before an earlier file, held back until it is done.
+#[derive(Default)]
+struct InOrder {
+    next: usize,
+    waiting: BTreeMap<usize, Vec<Finding>>,
+}
+
+/// Hands the findings of file `index`, and of any held-back files after it, to `progress` in
+/// file order.
+fn release_in_order(
+    in_order: &Mutex<InOrder>,
+    index: usize,
+    outcome: &Outcome,
+    progress: &dyn ProgressSink,
+) {
+    let findings = match outcome {
+        Outcome::Scanned { findings, .. } => findings.clone(),
+        Outcome::Skipped(_) | Outcome::Failed(_) => Vec::new(),
+    };
+    let mut state = in_order
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    state.waiting.insert(index, findings);
+    loop {
+        let next = state.next;
+        let Some(ready) = state.waiting.remove(&next) else {
+            break;
+        };
+        progress.findings(&ready);
+        state.next += 1;
+    }
 }
 
 /// Puts the per-file outcomes together into a report.

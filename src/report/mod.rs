@@ -1,7 +1,15 @@
 //! Stage 6 of the flow: **report**. The [`Report`] is the JSON contract; every output format is
 //! rendered from it, in one file per format, and never sees files or regexes.
 
+mod csv;
+mod fides;
+mod html;
 mod json;
+mod markdown;
+pub mod ndjson;
+#[cfg(test)]
+mod sample;
+mod sarif;
 mod table;
 
 use std::collections::BTreeMap;
@@ -93,6 +101,18 @@ pub enum Format {
     Table,
     /// The full report as JSON (docs/report-schema.json).
     Json,
+    /// One row per asset x field x rule, then the files not scanned.
+    Csv,
+    /// GitHub-flavoured Markdown, for pull requests and wikis.
+    Markdown,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// One JSON object per line, streamed while scanning.
+    Ndjson,
+    /// A Fides dataset (YAML) with fideslang data categories.
+    Fides,
+    /// One self-contained HTML page with charts and sortable tables.
+    Html,
 }
 
 /// Writes `report` to `out` in `format`.
@@ -100,5 +120,11 @@ pub fn render(report: &Report, format: Format, out: &mut dyn io::Write) -> io::R
     match format {
         Format::Table => table::render(report, out),
         Format::Json => json::render(report, out),
+        Format::Csv => csv::render(report, out),
+        Format::Markdown => markdown::render(report, out),
+        Format::Sarif => sarif::render(report, out),
+        Format::Ndjson => ndjson::render(report, out),
+        Format::Fides => fides::render(report, out),
+        Format::Html => html::render(report, out),
     }
 }

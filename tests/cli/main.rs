@@ -4,4 +4,5 @@ mod core;
 mod dumps;
 mod exports;
 mod gate;
+mod reports;
 mod support;

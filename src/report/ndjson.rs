@@ -1,0 +1,90 @@
+//! `--format ndjson`: one JSON object per line, for log pipelines. Each line has a `type`:
+//! `finding` (the finding's JSON fields, as in the JSON report), then `skipped` and `error`
+//! (`path`, `reason`) for every file not scanned to the end, then one `summary` line (the
+//! report's `tool` and `summary`).
+//!
+//! `piimap scan --format ndjson` streams the finding lines while it scans, in the same order
+//! as the report (file by file), through [`write_finding`]; the closing lines come from
+//! [`render_coverage`] when the scan is over. Rendering a saved report with [`render`] writes
+//! the same bytes.
+
+use std::io;
+
+use serde::Serialize;
+
+use super::{Report, Summary, Tool};
+use crate::finding::Finding;
+use crate::walk::FileNote;
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Line<'a> {
+    Finding(&'a Finding),
+    Skipped(&'a FileNote),
+    Error(&'a FileNote),
+    Summary { tool: &'a Tool, summary: &'a Summary },
+}
+
+/// Writes the whole report as NDJSON.
+pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    for finding in &report.findings {
+        write_finding(finding, out)?;
+    }
+    render_coverage(report, out)
+}
+
+/// Writes one `finding` line.
+pub fn write_finding(finding: &Finding, out: &mut dyn io::Write) -> io::Result<()> {
+    write_line(&Line::Finding(finding), out)
+}
+
+/// Writes the lines that follow the findings: `skipped`, `error`, then `summary`.
+pub fn render_coverage(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+    for note in &report.skipped {
+        write_line(&Line::Skipped(note), out)?;
+    }
+    for note in &report.errors {
+        write_line(&Line::Error(note), out)?;
+    }
+    write_line(
+        &Line::Summary {
+            tool: &report.tool,
+            summary: &report.summary,
+        },
+        out,
+    )
+}
+
+fn write_line(line: &Line<'_>, out: &mut dyn io::Write) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, line)?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_is_json_with_a_type_and_findings_round_trip() {
+        let report = Report::sample();
+        let mut out = Vec::new();
+        render(&report, &mut out).expect("render to memory");
+        let lines: Vec<serde_json::Value> = String::from_utf8(out)
+            .expect("utf-8")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+            .collect();
+        assert_eq!(
+            lines.len(),
+            report.findings.len() + report.skipped.len() + report.errors.len() + 1
+        );
+        let first: Finding = serde_json::from_value(lines[0].clone()).expect("a finding");
+        assert_eq!(first, report.findings[0]);
+        assert_eq!(lines[0]["type"], "finding");
+        let tail: Vec<&str> = lines[report.findings.len()..]
+            .iter()
+            .map(|l| l["type"].as_str().expect("type"))
+            .collect();
+        assert_eq!(tail, ["skipped", "error", "summary"]);
+    }
+}
