@@ -12,7 +12,8 @@
 use std::collections::BTreeMap;
 use std::io;
 
-use minijinja::{Environment, context};
+use minijinja::value::Serde;
+use minijinja::{Environment, Value, context};
 use serde::Serialize;
 
 use super::Report;
@@ -47,14 +48,14 @@ pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()>
     let embedded = report.findings.len().min(FINDINGS_EMBEDDED);
     let page = template
         .render(context! {
-            tool => &report.tool,
-            summary => &report.summary,
+            tool => Value::from(Serde(&report.tool)),
+            summary => Value::from(Serde(&report.summary)),
             bytes => human_bytes(report.summary.bytes_scanned),
-            assets => &assets,
-            category_bars => category_bars(report),
-            level_bars => level_bars(&assets),
-            skipped => &report.skipped,
-            errors => &report.errors,
+            assets => Value::from(Serde(&assets)),
+            category_bars => Value::from(Serde(category_bars(report))),
+            level_bars => Value::from(Serde(level_bars(&assets))),
+            skipped => Value::from(Serde(&report.skipped)),
+            errors => Value::from(Serde(&report.errors)),
             findings_json => findings_json(report, embedded)?,
             findings_total => report.findings.len(),
             findings_embedded => embedded,
@@ -108,7 +109,7 @@ fn bars(items: Vec<(String, u64, String)>) -> Vec<Bar> {
 /// The first `count` findings as a JSON array of arrays
 /// `[path, line, column, container, field, rule, severity, confidence, value]`, safe inside
 /// `<script>`: every `<` is written `\u003c`, so no value can close the element.
-fn findings_json(report: &Report, count: usize) -> io::Result<minijinja::Value> {
+fn findings_json(report: &Report, count: usize) -> io::Result<Value> {
     let rows: Vec<serde_json::Value> = report.findings[..count]
         .iter()
         .map(|f| {
@@ -126,7 +127,7 @@ fn findings_json(report: &Report, count: usize) -> io::Result<minijinja::Value> 
         })
         .collect();
     let text = serde_json::to_string(&rows)?.replace('<', "\\u003c");
-    Ok(minijinja::Value::from_safe_string(text))
+    Ok(Value::from_safe_string(text))
 }
 
 #[cfg(test)]
