@@ -14,7 +14,9 @@ pub enum MergeError {
     #[error("nothing to merge: give at least one report")]
     Empty,
     /// A report has another layout version.
-    #[error("report {index} has schema_version {found}; this piimap reads version {SCHEMA_VERSION}")]
+    #[error(
+        "report {index} has schema_version {found}; this piimap reads version {SCHEMA_VERSION}"
+    )]
     SchemaVersion {
         /// 1-based position of the report among the arguments.
         index: usize,
@@ -22,7 +24,9 @@ pub enum MergeError {
         found: u32,
     },
     /// The same file appears in two reports.
-    #[error("{path} appears in report {first} and in report {second}; merge reports of separate paths")]
+    #[error(
+        "{path} appears in report {first} and in report {second}; merge reports of separate paths"
+    )]
     Overlap {
         /// The file.
         path: String,
@@ -156,7 +160,14 @@ mod tests {
     fn the_same_file_in_two_reports_is_refused() {
         let err = merge(vec![Report::sample(), Report::sample()]).expect_err("overlap");
         assert!(
-            matches!(err, MergeError::Overlap { first: 1, second: 2, .. }),
+            matches!(
+                err,
+                MergeError::Overlap {
+                    first: 1,
+                    second: 2,
+                    ..
+                }
+            ),
             "{err}"
         );
     }
@@ -166,7 +177,10 @@ mod tests {
         let mut old = Report::sample();
         old.schema_version = 0;
         let err = merge(vec![old]).expect_err("version");
-        assert!(matches!(err, MergeError::SchemaVersion { index: 1, found: 0 }));
+        assert!(matches!(
+            err,
+            MergeError::SchemaVersion { index: 1, found: 0 }
+        ));
         assert!(matches!(merge(Vec::new()), Err(MergeError::Empty)));
     }
 }

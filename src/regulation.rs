@@ -164,11 +164,15 @@ impl Mapping {
     /// Regulatory categories of the data found by rule `rule` of category `category`.
     pub fn of(&self, rule: &str, category: Category) -> Regulatory {
         // `parse` checked that every category has an entry; the fallback is plain personal data.
-        let mut regulatory = self.categories.get(&category).cloned().unwrap_or(Regulatory {
-            gdpr: Gdpr::PersonalData,
-            ccpa: Vec::new(),
-            fides: "user".to_string(),
-        });
+        let mut regulatory = self
+            .categories
+            .get(&category)
+            .cloned()
+            .unwrap_or(Regulatory {
+                gdpr: Gdpr::PersonalData,
+                ccpa: Vec::new(),
+                fides: "user".to_string(),
+            });
         if let Some(over) = self.rules.get(rule) {
             if let Some(gdpr) = over.gdpr {
                 regulatory.gdpr = gdpr;
@@ -259,7 +263,8 @@ mod tests {
 
     #[test]
     fn missing_category_and_unknown_key_are_errors() {
-        let partial = "[categories.contact]\ngdpr = \"personal_data\"\nccpa = []\nfides = \"user\"\n";
+        let partial =
+            "[categories.contact]\ngdpr = \"personal_data\"\nccpa = []\nfides = \"user\"\n";
         assert!(matches!(
             Mapping::parse(partial),
             Err(MappingError::MissingCategory("financial"))

@@ -20,10 +20,11 @@
 //!   co-occurrence; both capped at 100.
 //! - level: 0–24 low, 25–49 medium, 50–74 high, 75–100 critical.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
+use crate::datamap::DataMapEntry;
 use crate::extract::Location;
 use crate::finding::{Category, Evidence, Finding, Severity};
 use crate::regulation::{Ccpa, Gdpr, Mapping, Regulatory};
@@ -128,6 +129,12 @@ impl Asset {
 pub struct Field {
     /// Column header or collapsed JSON pointer; `None` for plain text.
     pub name: Option<String>,
+    /// Non-empty values read in the field (structured formats only).
+    pub values: Option<u64>,
+    /// Rule ids the data map classifies the field as holding.
+    pub classification: Vec<String>,
+    /// Whether only the first `--sample-rows` rows were read.
+    pub sampled: bool,
     /// What each rule found in the field, by rule id.
     pub rules: Vec<FieldRule>,
     /// Findings in the field.
@@ -152,6 +159,10 @@ pub struct FieldRule {
     /// Number of distinct values found, counted on the values as the report holds them
     /// (masked unless `--show-values`), so a lower bound of the distinct raw values.
     pub distinct_values: u64,
+    /// Share of the field's values that matched the rule (structured formats only).
+    pub match_ratio: Option<f64>,
+    /// Whether the data map classifies the field as holding this rule's data.
+    pub classified: bool,
     /// Whether values, field names, or both were the evidence.
     pub evidence: Vec<Evidence>,
     /// Highest confidence of the findings.
@@ -165,13 +176,22 @@ pub struct FieldRule {
 /// Groups the findings of `report` into assets, scored, in (path, container) order.
 pub fn assets(report: &Report) -> Vec<Asset> {
     let mapping = Mapping::builtin();
+    let rows: HashMap<RowKey<'_>, &DataMapEntry> = report
+        .data_map
+        .iter()
+        .map(|row| {
+            let key = (
+                row.path.as_str(),
+                row.container.as_deref(),
+                row.field.as_deref(),
+            );
+            (key, row)
+        })
+        .collect();
     let mut grouped: BTreeMap<AssetKey<'_>, BTreeMap<Option<&str>, BTreeMap<&str, Tally<'_>>>> =
         BTreeMap::new();
     for finding in &report.findings {
-        let key = (
-            finding.path.as_str(),
-            finding.location.container.as_deref(),
-        );
+        let key = (finding.path.as_str(), finding.location.container.as_deref());
         grouped
             .entry(key)
             .or_default()
@@ -183,11 +203,15 @@ pub fn assets(report: &Report) -> Vec<Asset> {
     }
     grouped
         .into_iter()
-        .map(|((path, container), fields)| build_asset(path, container, fields, mapping))
+        .map(|((path, container), fields)| {
+            let row = |field: Option<&str>| rows.get(&(path, container, field)).copied();
+            build_asset(path, container, fields, mapping, &row)
+        })
         .collect()
 }
 
 type AssetKey<'a> = (&'a str, Option<&'a str>);
+type RowKey<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
 
 /// What one rule found in one field, while counting.
 struct Tally<'a> {
@@ -213,16 +237,18 @@ impl<'a> Tally<'a> {
 
     fn add(&mut self, finding: &'a Finding) {
         self.findings += 1;
-        if self.distinct.insert(finding.value.as_str()) && self.examples.len() < EXAMPLES_PER_RULE
-        {
+        if self.distinct.insert(finding.value.as_str()) && self.examples.len() < EXAMPLES_PER_RULE {
             self.examples.push(finding.value.as_str());
         }
         self.evidence.insert(finding.evidence);
         self.confidence = self.confidence.max(finding.confidence);
     }
 
-    fn finish(self, mapping: &Mapping) -> FieldRule {
+    fn finish(self, mapping: &Mapping, row: Option<&DataMapEntry>) -> FieldRule {
+        let rule = self.first.rule.as_str();
         FieldRule {
+            match_ratio: row.and_then(|r| r.matches.get(rule)).map(|m| m.ratio),
+            classified: row.is_some_and(|r| r.classification.iter().any(|c| c == rule)),
             rule: self.first.rule.clone(),
             category: self.first.category,
             severity: self.first.severity,
@@ -237,19 +263,27 @@ impl<'a> Tally<'a> {
     }
 }
 
-fn build_asset(
+fn build_asset<'r>(
     path: &str,
     container: Option<&str>,
     fields: BTreeMap<Option<&str>, BTreeMap<&str, Tally<'_>>>,
     mapping: &Mapping,
+    row: &dyn Fn(Option<&str>) -> Option<&'r DataMapEntry>,
 ) -> Asset {
     let fields: Vec<Field> = fields
         .into_iter()
         .map(|(name, rules)| {
-            let rules: Vec<FieldRule> = rules.into_values().map(|t| t.finish(mapping)).collect();
+            let row = row(name);
+            let rules: Vec<FieldRule> = rules
+                .into_values()
+                .map(|t| t.finish(mapping, row))
+                .collect();
             let findings = rules.iter().map(|r| r.findings).sum();
             Field {
                 name: name.map(String::from),
+                values: row.and_then(|r| r.values),
+                classification: row.map(|r| r.classification.clone()).unwrap_or_default(),
+                sampled: row.is_some_and(|r| r.sampled),
                 risk: field_risk(&rules, findings),
                 findings,
                 rules,
@@ -292,7 +326,11 @@ pub fn sensitivity(severity: Severity, gdpr: Gdpr) -> u32 {
         Severity::High => 40,
         Severity::Critical => 55,
     };
-    if gdpr.is_restricted() { base + 20 } else { base }
+    if gdpr.is_restricted() {
+        base + 20
+    } else {
+        base
+    }
 }
 
 /// Volume points of `findings` findings: 5 per power of ten, at most 20.

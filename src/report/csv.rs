@@ -9,7 +9,7 @@ use super::Report;
 use crate::risk::{self, Asset, Field, FieldRule, evidence_name};
 use crate::walk::FileNote;
 
-const HEADER: [&str; 22] = [
+const HEADER: [&str; 26] = [
     "row_type",
     "path",
     "container",
@@ -22,6 +22,10 @@ const HEADER: [&str; 22] = [
     "fides",
     "findings",
     "distinct_values",
+    "values",
+    "match_ratio",
+    "classified",
+    "sampled",
     "evidence",
     "max_confidence",
     "first_line",
@@ -68,6 +72,10 @@ fn data_row(asset: &Asset, field: &Field, rule: &FieldRule) -> Vec<String> {
         rule.regulatory.fides.clone(),
         rule.findings.to_string(),
         rule.distinct_values.to_string(),
+        field.values.map(|v| v.to_string()).unwrap_or_default(),
+        rule.match_ratio.map(|r| r.to_string()).unwrap_or_default(),
+        rule.classified.to_string(),
+        field.sampled.to_string(),
         join(rule.evidence.iter().map(|e| evidence_name(*e)).collect()),
         format!("{:.2}", rule.confidence),
         rule.first_location.line.to_string(),
@@ -116,7 +124,13 @@ mod tests {
             .map(|f| f.rules.len())
             .sum();
         assert_eq!(data, expected);
-        assert!(rows.iter().any(|r| &r[0] == "skipped" && &r[1] == "images/logo.png"));
-        assert!(rows.iter().any(|r| &r[0] == "error" && r[21].contains("line 3")));
+        assert!(
+            rows.iter()
+                .any(|r| &r[0] == "skipped" && &r[1] == "images/logo.png")
+        );
+        assert!(
+            rows.iter()
+                .any(|r| &r[0] == "error" && r[25].contains("line 3"))
+        );
     }
 }

@@ -16,7 +16,12 @@ const FINDINGS_SHOWN: usize = 100;
 /// Writes the Markdown document.
 pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     let mut assets = risk::assets(report);
-    assets.sort_by(|a, b| b.risk.score.cmp(&a.risk.score).then(a.name().cmp(&b.name())));
+    assets.sort_by(|a, b| {
+        b.risk
+            .score
+            .cmp(&a.risk.score)
+            .then(a.name().cmp(&b.name()))
+    });
     write_totals(report, &assets, out)?;
     write_risk_levels(&assets, out)?;
     write_assets(&assets, out)?;
@@ -94,18 +99,21 @@ fn write_fields(assets: &[Asset], out: &mut dyn io::Write) -> io::Result<()> {
         )?;
         writeln!(
             out,
-            "| Field | Rule | Findings | Distinct | Evidence | Confidence | First at | Examples | \
-             Fides | Risk |\n| --- | --- | ---: | ---: | --- | ---: | --- | --- | --- | --- |"
+            "| Field | Rule | Findings | Distinct | Match ratio | Evidence | Confidence | First at | \
+             Examples | Fides | Risk |\n\
+             | --- | --- | ---: | ---: | ---: | --- | ---: | --- | --- | --- | --- |"
         )?;
         for field in &asset.fields {
             for rule in &field.rules {
                 writeln!(
                     out,
-                    "| {} | {} | {} | {} | {} | {:.2} | {}:{} | {} | {} | {} ({}) |",
+                    "| {} | {}{} | {} | {} | {} | {} | {:.2} | {}:{} | {} | {} | {} ({}) |",
                     field.name.as_deref().map_or("(text)".to_string(), code),
                     rule.rule,
+                    if rule.classified { " (classified)" } else { "" },
                     rule.findings,
                     rule.distinct_values,
+                    ratio(rule.match_ratio, field.values, field.sampled),
                     join(rule.evidence.iter().map(|e| evidence_name(*e))),
                     rule.confidence,
                     rule.first_location.line,
@@ -191,6 +199,17 @@ fn write_findings(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     Ok(())
 }
 
+/// `0.25 of 4` (with `, sampled` when rows were cut), or `-` for plain text.
+fn ratio(ratio: Option<f64>, values: Option<u64>, sampled: bool) -> String {
+    match (ratio, values) {
+        (Some(ratio), Some(values)) => {
+            let sampled = if sampled { ", sampled" } else { "" };
+            format!("{ratio} of {values}{sampled}")
+        }
+        _ => "-".into(),
+    }
+}
+
 /// Text in a table cell: pipes escaped, line breaks flattened.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace(['\n', '\r'], " ")
@@ -230,7 +249,9 @@ mod tests {
     #[test]
     fn markdown_lists_riskiest_asset_first_and_discloses_coverage() {
         let text = rendered(&Report::sample());
-        let ticket = text.find("| `tickets/ticket-48213.txt` | critical").expect("ticket row");
+        let ticket = text
+            .find("| `tickets/ticket-48213.txt` | critical")
+            .expect("ticket row");
         let log = text.find("| `logs/server.log` | medium").expect("log row");
         assert!(ticket < log);
         assert!(text.contains("- `images/logo.png`: binary file"));

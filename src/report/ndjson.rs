@@ -22,7 +22,10 @@ enum Line<'a> {
     Finding(&'a Finding),
     Skipped(&'a FileNote),
     Error(&'a FileNote),
-    Summary { tool: &'a Tool, summary: &'a Summary },
+    Summary {
+        tool: &'a Tool,
+        summary: &'a Summary,
+    },
 }
 
 /// Writes the whole report as NDJSON.

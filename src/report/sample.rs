@@ -3,7 +3,7 @@
 //! and one file in error. Values are already masked, as a scan would write them.
 
 use super::{Report, Summary, Tool};
-use crate::datamap;
+use crate::datamap::{self, FieldCount, FileFields};
 use crate::extract::Location;
 use crate::finding::{self, Category, Evidence, Finding, Severity};
 use crate::walk::FileNote;
@@ -31,7 +31,11 @@ impl Report {
                 version: "0.0.0-sample".into(),
             },
             summary,
-            data_map: datamap::build(&findings),
+            data_map: datamap::build(
+                &findings,
+                &sample_fields(),
+                datamap::DEFAULT_CLASSIFY_THRESHOLD,
+            ),
             findings,
             skipped: vec![FileNote {
                 path: "images/logo.png".into(),
@@ -60,7 +64,8 @@ type Row = (
 
 #[rustfmt::skip]
 const CSV: &[Row] = &[
-    ("email", Category::Contact, Severity::Medium, 1.0, 2, 1, Some("email"), "a***@example.com"),
+    ("person_name", Category::Demographic, Severity::Medium, 0.7, 2, 1, Some("name"), "**** *oe"),
+    ("email", Category::Contact, Severity::Medium, 1.0, 2, 10, Some("email"), "a***@example.com"),
     ("us_ssn", Category::NationalId, Severity::Critical, 0.95, 2, 19, Some("ssn"), "***-**-6789"),
     ("email", Category::Contact, Severity::Medium, 1.0, 3, 1, Some("email"), "b***@example.com"),
     ("phone", Category::Contact, Severity::Medium, 0.9, 3, 19, Some("phone"), "(***) ***-**71"),
@@ -119,10 +124,44 @@ fn sample_finding(path: &str, container: Option<&str>, row: &Row, occurrence: u6
         category,
         severity,
         confidence,
-        evidence: Evidence::Value,
+        // The one field-name rule of the sample: its evidence is the column header.
+        evidence: if rule == "person_name" {
+            Evidence::FieldName
+        } else {
+            Evidence::Value
+        },
         path: path.into(),
         fingerprint: finding::fingerprint(rule, path, &location, value, occurrence),
         location,
         value: value.into(),
     }
+}
+
+/// What the scan counted in the structured files: four rows in the CSV, two in the sheet.
+fn sample_fields() -> Vec<FileFields> {
+    let count =
+        |container: Option<&str>, field: &str, values, matched: &[(&str, u64)]| FieldCount {
+            container: container.map(String::from),
+            field: field.into(),
+            values,
+            matched: matched.iter().map(|(r, n)| (r.to_string(), *n)).collect(),
+            named: Default::default(),
+        };
+    vec![
+        FileFields {
+            path: "exports/customers.csv".into(),
+            counts: vec![
+                count(None, "name", 4, &[]),
+                count(None, "email", 4, &[("email", 4)]),
+                count(None, "ssn", 4, &[("us_ssn", 1)]),
+                count(None, "phone", 4, &[("phone", 1)]),
+            ],
+            sampled: Vec::new(),
+        },
+        FileFields {
+            path: "exports/staff.xlsx".into(),
+            counts: vec![count(Some("HR"), "IBAN", 2, &[("iban", 2)])],
+            sampled: Vec::new(),
+        },
+    ]
 }

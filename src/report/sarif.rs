@@ -247,10 +247,9 @@ mod tests {
 
     #[test]
     fn sarif_is_valid_against_the_sarif_2_1_0_schema() {
-        let schema: Value = serde_json::from_str(include_str!(
-            "../../tests/sarif/sarif-schema-2.1.0.json"
-        ))
-        .expect("schema is JSON");
+        let schema: Value =
+            serde_json::from_str(include_str!("../../tests/sarif/sarif-schema-2.1.0.json"))
+                .expect("schema is JSON");
         let validator = jsonschema::validator_for(&schema).expect("schema compiles");
         let log: Value = serde_json::from_str(&rendered()).expect("log is JSON");
         let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();

@@ -54,7 +54,11 @@ fn report_renders_a_saved_scan_like_the_scan_itself() {
 fn report_of_a_broken_file_exits_2_without_quoting_it() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("broken.json");
-    std::fs::write(&path, "{\"schema_version\": 1, \"tool\": \"secret-ish 123-45-6789\"}").unwrap();
+    std::fs::write(
+        &path,
+        "{\"schema_version\": 1, \"tool\": \"secret-ish 123-45-6789\"}",
+    )
+    .unwrap();
     let output = piimap(&["report", path.to_str().unwrap(), "--format", "csv"])
         .output()
         .expect("piimap runs");
@@ -110,27 +114,38 @@ fn merge_of_two_shards_equals_one_scan_of_both() {
     for key in ["files_scanned", "bytes_scanned", "findings", "by_rule"] {
         assert_eq!(merged["summary"][key], whole["summary"][key], "{key}");
     }
-    let again = piimap(&[
-        "merge",
-        out_a.to_str().unwrap(),
-        out_a.to_str().unwrap(),
-    ])
-    .output()
-    .unwrap();
-    assert_eq!(again.status.code(), Some(2), "overlapping shards are refused");
+    let again = piimap(&["merge", out_a.to_str().unwrap(), out_a.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "overlapping shards are refused"
+    );
 }
 
 #[test]
 fn ndjson_streamed_by_scan_matches_the_rendered_report() {
     let dir = tempfile::tempdir().expect("temp dir");
     let saved = saved_report(dir.path());
-    let streamed = stdout_of(&["scan", &text_fixture(), "--format", "ndjson", "--threads", "2"]);
+    let streamed = stdout_of(&[
+        "scan",
+        &text_fixture(),
+        "--format",
+        "ndjson",
+        "--threads",
+        "2",
+    ]);
     let rendered = stdout_of(&["report", &saved, "--format", "ndjson"]);
     let streamed: Vec<&str> = streamed.lines().collect();
     let rendered: Vec<&str> = rendered.lines().collect();
     assert_eq!(streamed.len(), rendered.len());
     let last = streamed.len() - 1;
-    assert_eq!(streamed[..last], rendered[..last], "finding and coverage lines");
+    assert_eq!(
+        streamed[..last],
+        rendered[..last],
+        "finding and coverage lines"
+    );
     let summary: serde_json::Value = serde_json::from_str(streamed[last]).unwrap();
     assert_eq!(summary["type"], "summary");
     assert!(streamed[0].starts_with("{\"type\":\"finding\""));
@@ -152,16 +167,18 @@ fn sarif_of_a_real_scan_passes_the_schema() {
 
 /// The Chromium binary, or `None` with a note (CI installs Debian's `chromium`).
 fn chromium(test: &str) -> Option<&'static str> {
-    ["chromium", "chromium-browser"].into_iter().find(|bin| {
-        Process::new(bin)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-    .or_else(|| {
-        println!("skipped {test}: chromium not installed (apt-get install chromium)");
-        None
-    })
+    ["chromium", "chromium-browser"]
+        .into_iter()
+        .find(|bin| {
+            Process::new(bin)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+        .or_else(|| {
+            println!("skipped {test}: chromium not installed (apt-get install chromium)");
+            None
+        })
 }
 
 /// Loads `url` in headless Chromium and returns (DOM after scripts ran, stderr).
@@ -218,7 +235,10 @@ fn html_report_runs_in_chromium_and_sorts_assets() {
     ]);
     let url = format!("file://{}", page.display());
     let (dom, stderr) = dump_dom(bin, &format!("{url}#sort=asset:desc"));
-    assert!(dom.contains("data-ready=\"yes\""), "script did not finish: {stderr}");
+    assert!(
+        dom.contains("data-ready=\"yes\""),
+        "script did not finish: {stderr}"
+    );
     assert!(!stderr.contains(":CONSOLE("), "console output: {stderr}");
     let rows = asset_rows(&dom);
     assert!(rows.len() >= 2, "{rows:?}");
@@ -228,6 +248,9 @@ fn html_report_runs_in_chromium_and_sorts_assets() {
     assert!(dom.contains("data-sorted=\"asset:desc\""));
 
     let (dom, _) = dump_dom(bin, &url);
-    assert!(dom.contains("data-sorted=\"risk:desc\""), "default sort is by risk");
+    assert!(
+        dom.contains("data-sorted=\"risk:desc\""),
+        "default sort is by risk"
+    );
     assert!(dom.contains("page 1 of 1"), "findings table was drawn");
 }
