@@ -5,7 +5,7 @@
 //!
 //! `piimap scan --format ndjson` streams the finding lines while it scans, in the same order
 //! as the report (file by file), through [`write_finding`]; the closing lines come from
-//! [`render_coverage`] when the scan is over. Rendering a saved report with [`render`] writes
+//! [`render_coverage`] when the scan is over. Rendering a saved report (`render`) writes
 //! the same bytes.
 
 use std::io;
