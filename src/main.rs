@@ -74,7 +74,21 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode> {
     }
     let mut report = scan::scan(&config, &detector, &progress)?;
     progress.finish();
+    apply_baseline(&mut report, &config, baseline, previous)?;
+    write_report(&report, &config)?;
+    Ok(exit_code(&report, &config))
+}
+
+/// `--write-baseline`: records the findings (keeping the notes of `previous`), then counts
+/// them as baselined; `--baseline`: drops the findings `baseline` holds.
+fn apply_baseline(
+    report: &mut Report,
+    config: &ScanConfig,
+    baseline: Option<Baseline>,
+    previous: Option<Baseline>,
+) -> Result<()> {
     let today = Date::today();
+    let unused = config.report_unused_baseline;
     if let Some(path) = &config.write_baseline {
         let written =
             Baseline::from_findings(&report.findings, previous.as_ref(), config.show_values);
@@ -84,13 +98,12 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode> {
             written.entries.len(),
             path.display()
         );
-        written.apply(&mut report, path, today, config.report_unused_baseline);
+        written.apply(report, path, today, unused);
     } else if let (Some(baseline), Some(path)) = (&baseline, &config.baseline) {
-        baseline.apply(&mut report, path, today, config.report_unused_baseline);
+        baseline.apply(report, path, today, unused);
     }
-    warn_about_baseline(&report);
-    write_report(&report, &config)?;
-    Ok(exit_code(&report, &config))
+    warn_about_baseline(report);
+    Ok(())
 }
 
 /// Expired and unused baseline entries also go to stderr, whatever the report format, so
