@@ -106,6 +106,22 @@ impl<'a> Source<'a> {
         self.pos += n;
     }
 
+    /// True when the first block reads like NDJSON: its first line ends a value (`}` or `]`)
+    /// and the next non-blank line starts one. A pretty-printed document's first line is a
+    /// lone `{` or `[`; a minified one has no second line.
+    fn starts_a_stream(&mut self) -> std::io::Result<bool> {
+        self.peek()?;
+        let block = &self.buf[self.pos..self.len];
+        let Some(end) = memchr::memchr(b'\n', block) else {
+            return Ok(false);
+        };
+        let first = block[..end].trim_ascii();
+        let next = block[end..].trim_ascii_start();
+        Ok(first.len() > 1
+            && matches!(first.last(), Some(b'}' | b']'))
+            && matches!(next.first(), Some(b'{' | b'[')))
+    }
+
     fn skip_whitespace(&mut self) -> std::io::Result<()> {
         while let Some(b' ' | b'\t' | b'\r' | b'\n' | 0xEF | 0xBB | 0xBF) = self.peek()? {
             self.bump();
@@ -268,6 +284,8 @@ struct Parser<'a, 'e> {
     documents: u64,
     /// Top-level values that were rows (not arrays) started.
     top_rows: u64,
+    /// The input looks like NDJSON (see [`Source::starts_a_stream`]).
+    stream: bool,
     /// The token being read is the first on its line.
     fresh_line: bool,
     scratch: Vec<u8>,
@@ -292,6 +310,7 @@ impl<'a, 'e> Parser<'a, 'e> {
             muted_at: None,
             documents: 0,
             top_rows: 0,
+            stream: false,
             fresh_line: true,
             scratch: Vec::new(),
             first_error: None,
@@ -299,6 +318,7 @@ impl<'a, 'e> Parser<'a, 'e> {
     }
 
     fn run(mut self) -> Result<(), ExtractError> {
+        self.stream = self.src.starts_a_stream()?;
         loop {
             match self.step() {
                 Ok(true) => {}
@@ -488,16 +508,26 @@ impl<'a, 'e> Parser<'a, 'e> {
     fn open(&mut self, is_array: bool) {
         let depth = self.stack.len();
         let parent_is_object = self.stack.last().is_some_and(|f| !f.is_array);
-        let row_table = (is_array && (depth == 0 || (depth == 1 && parent_is_object))).then(|| {
-            self.rows.push((self.collapsed.clone(), 0));
-            self.rows.len() - 1
-        });
+        // Arrays inside the lines of an NDJSON stream are not tables: its lines are the rows.
+        let is_table = depth == 0 || (depth == 1 && parent_is_object && !self.stream);
+        let row_table = (is_array && is_table).then(|| self.table_index());
         self.stack.push(Frame {
             is_array,
             expect: Expect::FirstOrEnd,
             next_index: 0,
             row_table,
         });
+    }
+
+    /// Index in `rows` of the table at the current pointer, added when new.
+    fn table_index(&mut self) -> usize {
+        match self.rows.iter().position(|(name, _)| *name == self.collapsed) {
+            Some(index) => index,
+            None => {
+                self.rows.push((self.collapsed.clone(), 0));
+                self.rows.len() - 1
+            }
+        }
     }
 
     fn close(&mut self) {
@@ -653,6 +683,16 @@ mod tests {
         assert!(result.is_ok());
         let texts: Vec<&str> = got.iter().map(|r| r.4.as_str()).collect();
         assert_eq!(texts, ["1", "2", "4", "5"]);
+        assert!(sampling.was_cut(None));
+    }
+
+    #[test]
+    fn arrays_inside_ndjson_lines_are_not_tables() {
+        let line = "{\"tags\": [1, 2, 3]}\n";
+        let mut sampling = Sampling::new(Some(2));
+        let (got, result) = cells_with(line.repeat(3).as_bytes(), &mut sampling);
+        assert!(result.is_ok());
+        assert_eq!(got.len(), 6, "two lines, all their tags");
         assert!(sampling.was_cut(None));
     }
 
