@@ -521,7 +521,11 @@ impl<'a, 'e> Parser<'a, 'e> {
 
     /// Index in `rows` of the table at the current pointer, added when new.
     fn table_index(&mut self) -> usize {
-        match self.rows.iter().position(|(name, _)| *name == self.collapsed) {
+        match self
+            .rows
+            .iter()
+            .position(|(name, _)| *name == self.collapsed)
+        {
             Some(index) => index,
             None => {
                 self.rows.push((self.collapsed.clone(), 0));

@@ -155,11 +155,12 @@ fn extract_sheet(
     );
     let mut taken = 0u64;
     for (index, row) in rows.iter().enumerate() {
-        let below_header = header.is_some_and(|h| index > h);
+        // Data rows: those below the header, or every row of a sheet without one.
+        let is_data = header.is_none_or(|h| index > h);
         if header == Some(index) {
             continue;
         }
-        if below_header {
+        if is_data {
             if sampling.max_rows.is_some_and(|max| taken >= max) {
                 sampling.mark_cut(Some(name));
                 return;
@@ -171,7 +172,7 @@ fn extract_sheet(
             let Some(text) = render(data) else { continue };
             let column = first_column + offset as u32;
             let letter = column_letter(column);
-            let field = if below_header || header.is_none() {
+            let field = if is_data {
                 fields[offset].as_str()
             } else {
                 letter.as_str()
@@ -362,6 +363,26 @@ mod tests {
         let header = [s("No."), s("Contact"), s("Phone"), s("eMail")];
         let rows: Vec<&[Data]> = vec![&codes, &header];
         assert_eq!(header_row(&rows), Some(1));
+    }
+
+    #[test]
+    fn sheet_without_header_is_sampled_too() {
+        let mut range = Range::new((0, 0), (2, 1));
+        for row in 0..3 {
+            range.set_value((row, 0), s("jane@example.com"));
+            range.set_value((row, 1), Data::Float(f64::from(row)));
+        }
+        let mut sampling = Sampling::new(Some(2));
+        let mut fields = Vec::new();
+        extract_sheet("People", &range, &mut sampling, &mut |cell| {
+            fields.push((
+                cell.field.unwrap_or("").to_string(),
+                cell.locator.unwrap_or("").to_string(),
+            ))
+        });
+        assert_eq!(fields.len(), 4, "two rows of two cells");
+        assert_eq!(fields[0], ("A".to_string(), "A1".to_string()));
+        assert!(sampling.was_cut(Some("People")));
     }
 
     #[test]
