@@ -255,4 +255,16 @@ fn html_report_runs_in_chromium_and_sorts_assets() {
         "default sort is by risk"
     );
     assert!(dom.contains("page 1 of 1"), "findings table was drawn");
+
+    // The checks above can fail: a page whose script throws is caught by both.
+    let broken = dir.path().join("broken.html");
+    let page =
+        r#"<!DOCTYPE html><body data-ready="no"><script>undefinedFunction();</script></body>"#;
+    std::fs::write(&broken, page).unwrap();
+    let (dom, stderr) = dump_dom(bin, &format!("file://{}", broken.display()));
+    assert!(!dom.contains("data-ready=\"yes\""));
+    assert!(
+        stderr.contains("CONSOLE"),
+        "uncaught error not seen: {stderr}"
+    );
 }
