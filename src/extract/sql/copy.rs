@@ -192,8 +192,9 @@ fn escape(reader: &mut Reader<'_>, text: &mut Vec<u8>) -> Result<(), ExtractErro
     let decoded = match code {
         b'b' => 0x08,
         b'f' => 0x0C,
-        b'n' => b'\n',
-        b'r' => b'\r',
+        // An escaped line break becomes a space: the row is still on one source line, and the
+        // scan counts line breaks in a cell to place its findings.
+        b'n' | b'r' => b' ',
         b't' => b'\t',
         b'v' => 0x0B,
         b'0'..=b'7' => octal(reader, code)?,

@@ -302,8 +302,8 @@ impl<'r> Lexer<'r> {
             b'0' if self.dialect == Dialect::MySql => b"\0",
             b'b' => b"\x08",
             b'f' => b"\x0C",
-            b'n' => b"\n",
-            b'r' => b"\r",
+            // An escaped line break becomes a space, so findings after it keep the source line.
+            b'n' | b'r' => b" ",
             b't' => b"\t",
             b'Z' if self.dialect == Dialect::MySql => b"\x1A",
             b'%' if self.dialect == Dialect::MySql => b"\\%",
@@ -518,7 +518,7 @@ mod tests {
             r#"'O\'Brien' "say \"hi\"" 'a\nb\\c\0' 'x\%'"#,
             Dialect::MySql,
         );
-        assert_eq!(got, ["O'Brien", "say \"hi\"", "a\nb\\c\0", "x\\%"]);
+        assert_eq!(got, ["O'Brien", "say \"hi\"", "a b\\c\0", "x\\%"]);
     }
 
     #[test]

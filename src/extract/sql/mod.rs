@@ -9,6 +9,10 @@
 //! fields are named by 1-based position (`#3`). String literals elsewhere (defaults, `UPDATE`,
 //! function bodies) and comments are emitted as plain cells, so nothing readable goes unscanned.
 //!
+//! Backslash escapes are decoded, except that an escaped line break (`\n`, `\r` in COPY data,
+//! MySQL strings and `E'...'`) becomes a space: the value sits on one source line, and the scan
+//! places findings by counting the line breaks in a cell.
+//!
 //! Memory does not grow with the dump: the reader holds one 64 KiB buffer, and one value at most
 //! 1 MiB at a time (longer values are emitted in pieces). Problems (an unterminated string, a
 //! COPY block without `\.`, a dump that stops mid-statement or before pg_dump/mysqldump's closing

@@ -58,7 +58,7 @@ fn copy_block_fields_become_column_cells_with_escapes_and_nulls() {
             got("public.customer.email", 2, "ob@example.com"),
             got("public.customer.id", 3, "2"),
             got("public.customer.name", 3, "Back\\slash"),
-            got("public.customer.note", 3, "line one\nline two\ttab"),
+            got("public.customer.note", 3, "line one line two\ttab"),
         ]
     );
 }
