@@ -103,6 +103,10 @@ pub struct Finding {
     pub value: String,
     /// Stable id of this finding: independent of line numbers, reveals no value.
     pub fingerprint: String,
+    /// The value is a known test or fictitious value (SSA's 078-05-1120, an issuer's test
+    /// card); such findings are capped at low confidence. Omitted when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub test_value: bool,
 }
 
 /// Masks a value so that a reader cannot recover it.

@@ -341,7 +341,7 @@ impl<'a> Collector<'a> {
             }
             let (line, column) = lines.position_of(m.start);
             let raw = String::from_utf8_lossy(&cell.text[m.start..m.end]);
-            let finding = self.finding(
+            let mut finding = self.finding(
                 m.rule,
                 m.confidence,
                 Evidence::Value,
@@ -349,6 +349,7 @@ impl<'a> Collector<'a> {
                 (line, column),
                 &raw,
             );
+            finding.test_value = m.test_value;
             self.findings.push(finding);
         }
     }
@@ -434,6 +435,7 @@ impl<'a> Collector<'a> {
                 finding::mask(raw)
             },
             fingerprint: String::new(),
+            test_value: false,
         }
     }
 

@@ -1,7 +1,10 @@
 //! Context scoring: keywords near a match, and field names that say what a column holds.
 //!
 //! Keywords match whole words, case-insensitively, on the match's own line within
-//! [`WINDOW`] bytes of it: the keyword `lic` does not fire inside `duplicate`.
+//! [`WINDOW`] bytes of it: the keyword `lic` does not fire inside `duplicate`, nor `nin`
+//! inside `Ninä` or `Janina`. Scripts written without spaces between words (Chinese,
+//! Japanese, Korean with its attached particles, Thai) have no word boundaries to test, so a
+//! keyword such as `身份证` fires inside `身份证号码`.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
@@ -77,10 +80,71 @@ fn has_word_near(automaton: Option<&AhoCorasick>, text: &[u8], start: usize, end
     let to = line_bound_after(text, end);
     let window = &text[from..to];
     automaton.find_iter(window).any(|hit| {
-        let before = hit.start().checked_sub(1).map(|i| window[i]);
-        let after = window.get(hit.end()).copied();
-        !before.is_some_and(is_word_byte) && !after.is_some_and(is_word_byte)
+        !continues_word(char_before(window, hit.start()))
+            && !continues_word(char_after(window, hit.end()))
     })
+}
+
+/// A neighbouring character of a keyword hit, `Err` when the bytes there are not UTF-8.
+type Neighbour = Result<Option<char>, ()>;
+
+/// The character that ends just before byte `at`.
+fn char_before(text: &[u8], at: usize) -> Neighbour {
+    if at == 0 {
+        return Ok(None);
+    }
+    let Some(from) = (at.saturating_sub(4)..at)
+        .rev()
+        .find(|&i| !is_continuation(text[i]))
+    else {
+        return Err(());
+    };
+    let decoded = std::str::from_utf8(&text[from..at]).map_err(|_| ())?;
+    Ok(decoded.chars().next_back())
+}
+
+/// The character that starts at byte `at`.
+fn char_after(text: &[u8], at: usize) -> Neighbour {
+    let Some(&first) = text.get(at) else {
+        return Ok(None);
+    };
+    let len = match first {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    };
+    let bytes = text.get(at..at + len).ok_or(())?;
+    let decoded = std::str::from_utf8(bytes).map_err(|_| ())?;
+    Ok(decoded.chars().next())
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
+/// Whether a neighbour glues a keyword into a longer word: letters and digits of scripts that
+/// separate words by spaces do; punctuation, spaces and CJK, kana, Hangul or Thai characters do
+/// not. Bytes that are not UTF-8 count as word characters, to stay on the safe side.
+fn continues_word(neighbour: Neighbour) -> bool {
+    match neighbour {
+        Err(()) => true,
+        Ok(None) => false,
+        Ok(Some(c)) => c.is_alphanumeric() && !is_unspaced_script(c),
+    }
+}
+
+/// Scripts written without spaces between words.
+fn is_unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0E7F}'     // Thai
+        | '\u{1100}'..='\u{11FF}'   // Hangul Jamo
+        | '\u{3040}'..='\u{30FF}'   // Hiragana, Katakana
+        | '\u{3400}'..='\u{4DBF}'   // CJK Extension A
+        | '\u{4E00}'..='\u{9FFF}'   // CJK Unified Ideographs
+        | '\u{AC00}'..='\u{D7AF}'   // Hangul syllables
+        | '\u{F900}'..='\u{FAFF}'   // CJK Compatibility Ideographs
+    )
 }
 
 fn line_bound_before(text: &[u8], start: usize) -> usize {
@@ -91,11 +155,6 @@ fn line_bound_before(text: &[u8], start: usize) -> usize {
 fn line_bound_after(text: &[u8], end: usize) -> usize {
     let to = (end + WINDOW).min(text.len());
     memchr::memchr(b'\n', &text[end..to]).map_or(to, |i| end + i)
-}
-
-/// Letters, digits and bytes of multi-byte UTF-8 characters continue a word.
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
 }
 
 #[cfg(test)]
@@ -117,6 +176,33 @@ mod tests {
     fn keyword_matches_whole_words_only() {
         assert!(near(&["lic"], "lic no 12345", "12345"));
         assert!(!near(&["lic"], "duplicate 12345", "12345"));
+    }
+
+    #[test]
+    fn keyword_does_not_fire_inside_non_ascii_words() {
+        assert!(!near(&["nin"], "Ninä 12345", "12345"));
+        assert!(!near(&["sin"], "Gösin 12345", "12345"));
+        assert!(near(&["nir"], "«NIR» 12345", "12345"));
+        assert!(near(&["secu"], "n° secu: 12345", "12345"));
+    }
+
+    #[test]
+    fn keyword_fires_inside_unspaced_scripts() {
+        assert!(near(&["身份证"], "身份证号码：12345", "12345"));
+        assert!(near(&["주민등록번호"], "주민등록번호는 12345", "12345"));
+        assert!(near(&["マイナンバー"], "マイナンバー：12345", "12345"));
+    }
+
+    #[test]
+    fn keyword_next_to_invalid_utf8_is_not_a_whole_word() {
+        let text = b"\xffssn 123-45-6789";
+        let words = vec!["ssn".to_string()];
+        assert!(!has_word_near(
+            automaton(&words).as_ref(),
+            text,
+            5,
+            text.len()
+        ));
     }
 
     #[test]

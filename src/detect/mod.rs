@@ -30,6 +30,9 @@ pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.5;
 const CONTEXT_BOOST: f64 = 0.25;
 /// Confidence removed when a negative keyword is near the match.
 const NEGATIVE_PENALTY: f64 = 0.3;
+/// Highest confidence of a known test value: below the default `--min-confidence`, so test
+/// numbers never fail CI by default but show with `--min-confidence 0`.
+pub const TEST_VALUE_CONFIDENCE: f64 = 0.2;
 
 /// One rule match inside a cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +45,8 @@ pub struct Match {
     pub end: usize,
     /// Confidence in `[0, 1]`, rounded to two decimals.
     pub confidence: f64,
+    /// The value is one of the rule's known test or fictitious values.
+    pub test_value: bool,
 }
 
 /// The compiled ruleset: every rule plus the automata that run them together.
@@ -142,11 +147,17 @@ impl Detector {
             for m in regex.find_iter(line_text) {
                 let (start, end) = (line.start + m.start(), line.start + m.end());
                 if let Some(confidence) = self.score(index, text, start, end, field) {
+                    let test_value = is_test_value(rule, &text[start..end]);
                     out.push(Match {
                         rule: index,
                         start,
                         end,
-                        confidence,
+                        confidence: if test_value {
+                            confidence.min(TEST_VALUE_CONFIDENCE)
+                        } else {
+                            confidence
+                        },
+                        test_value,
                     });
                 }
             }
@@ -250,11 +261,21 @@ impl Detector {
     }
 }
 
+/// True when `value` is one of `rule`'s known test values.
+fn is_test_value(rule: &Rule, value: &[u8]) -> bool {
+    rule.test_values.iter().any(|t| t.pattern.is_match(value))
+}
+
 /// True when the match is glued to a longer token: `1.2.3.4.5` holds no IP address,
 /// `12-123-45-6789` no SSN and `0701/114930:WARNING` no phone number. A separator (`.` or `-`)
 /// next to a letter or digit on either side continues the token, and so does a colon followed
-/// by a letter (a colon followed by a digit is a port: `10.0.0.1:8080`).
+/// by a letter (a colon followed by a digit is a port: `10.0.0.1:8080`). A match grouped by
+/// spaces is continued by one more space-separated digit group: `1111 1111 1111` inside the
+/// card number `4111 1111 1111 1111` is no Aadhaar or My Number.
 fn continues_token(text: &[u8], start: usize, end: usize) -> bool {
+    if continues_digit_groups(text, start, end) {
+        return true;
+    }
     let is_separator = |b: u8| b == b'.' || b == b'-';
     let before =
         start >= 2 && is_separator(text[start - 1]) && text[start - 2].is_ascii_alphanumeric();
@@ -262,6 +283,14 @@ fn continues_token(text: &[u8], start: usize, end: usize) -> bool {
         && ((is_separator(text[end]) && text[end + 1].is_ascii_alphanumeric())
             || (text[end] == b':' && text[end + 1].is_ascii_alphabetic()));
     before || after
+}
+
+/// True when `text[start..end]` holds a space and a space then a digit sits on either side.
+fn continues_digit_groups(text: &[u8], start: usize, end: usize) -> bool {
+    let grouped = text[start..end].contains(&b' ');
+    let before = start >= 2 && text[start - 1] == b' ' && text[start - 2].is_ascii_digit();
+    let after = end + 1 < text.len() && text[end] == b' ' && text[end + 1].is_ascii_digit();
+    grouped && (before || after)
 }
 
 /// The cell's field name, normalised only when a match needs it.
@@ -357,7 +386,27 @@ mod tests {
         detector.detect(&cell, &mut in_ssn_column);
         let mut bare = Vec::new();
         detector.detect(&Cell::plain(b"123456789", 2), &mut bare);
-        assert!(in_ssn_column[0].confidence > bare[0].confidence);
+        let ssn = |matches: &[Match]| {
+            matches
+                .iter()
+                .find(|m| detector.rules()[m.rule].id == "us_ssn")
+                .map(|m| m.confidence)
+        };
+        assert!(ssn(&in_ssn_column) > ssn(&bare));
+    }
+
+    #[test]
+    fn space_grouped_match_inside_longer_grouping_is_not_reported() {
+        let inside_card: Vec<String> = found("card 4111 1111 1111 1111")
+            .into_iter()
+            .map(|(rule, ..)| rule)
+            .collect();
+        assert_eq!(inside_card, vec!["credit_card"]);
+        let aadhaar = found("Aadhaar 2341 2341 2346.");
+        assert!(
+            aadhaar.iter().any(|(rule, ..)| rule == "in_aadhaar"),
+            "{aadhaar:?}"
+        );
     }
 
     #[test]

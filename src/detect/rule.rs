@@ -60,6 +60,29 @@ pub struct RuleDef {
     /// Values the rule must and must not report; checked by tests and `rules check`.
     #[serde(default)]
     pub examples: Examples,
+    /// Known test and fictitious values (published as never issued, or for testing).
+    #[serde(default)]
+    pub test_values: Vec<TestValueDef>,
+}
+
+/// A known test or fictitious value as written in TOML (`[[test_values]]`): such a value is
+/// reported as a test value, capped at low confidence, so it never fails CI by default.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TestValueDef {
+    /// Regex over the matched value (anchor it with `^...$`).
+    pub pattern: Spanned<String>,
+    /// Who publishes the value as a test or never-issued number.
+    pub source: String,
+}
+
+/// A compiled test value.
+#[derive(Debug, Clone)]
+pub struct TestValue {
+    /// Matches the test values, over the matched value.
+    pub pattern: Regex,
+    /// Who publishes them.
+    pub source: String,
 }
 
 /// A rule's own positive and negative examples.
@@ -107,6 +130,8 @@ pub struct Rule {
     pub description: String,
     /// The rule's examples.
     pub examples: Examples,
+    /// Known test and fictitious values.
+    pub test_values: Vec<TestValue>,
     /// Where the rule came from: `builtin` or the rules file's path.
     pub source: String,
 }
@@ -251,6 +276,19 @@ fn compile(def: RuleDef, text: &str, file: &str, source: &str) -> Result<Rule, V
             Err(reason) => fail(pattern.span(), format!("field \"allow\": {reason}")),
         }
     }
+    let mut test_values = Vec::new();
+    for value in &def.test_values {
+        match compile_regex(value.pattern.get_ref()) {
+            Ok(pattern) => test_values.push(TestValue {
+                pattern,
+                source: value.source.clone(),
+            }),
+            Err(reason) => fail(
+                value.pattern.span(),
+                format!("field \"test_values\": {reason}"),
+            ),
+        }
+    }
     match regex {
         Some(regex) if errors.is_empty() => Ok(Rule {
             id,
@@ -272,6 +310,7 @@ fn compile(def: RuleDef, text: &str, file: &str, source: &str) -> Result<Rule, V
             allow,
             description: def.description,
             examples: def.examples,
+            test_values,
             source: source.to_string(),
         }),
         _ => Err(errors),
@@ -382,6 +421,18 @@ keywords = ["Badge"]
         let bare = VALID.replace("regex = '''ACME-[0-9]{6}'''", "");
         let errors = parse_rules(&bare, "acme.toml", "acme.toml").expect_err("nothing to match");
         assert!(errors[0].reason.contains("field_names"), "{errors:?}");
+    }
+
+    #[test]
+    fn test_values_compile_and_bad_ones_name_their_field() {
+        let text = format!(
+            "{VALID}[[test_values]]\npattern = \"^ACME-000000$\"\nsource = \"ACME docs\"\n"
+        );
+        let rules = parse_rules(&text, "acme.toml", "acme.toml").expect("valid test value");
+        assert!(rules[0].test_values[0].pattern.is_match(b"ACME-000000"));
+        let broken = text.replace("^ACME-000000$", "^ACME-(");
+        let errors = parse_rules(&broken, "acme.toml", "acme.toml").expect_err("bad pattern");
+        assert!(errors[0].reason.contains("test_values"), "{errors:?}");
     }
 
     #[test]

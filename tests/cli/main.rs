@@ -1,5 +1,6 @@
 //! The one integration-test binary: runs the real `piimap` on fixtures, one module per area.
 
+mod accuracy;
 mod core;
 mod dumps;
 mod exports;

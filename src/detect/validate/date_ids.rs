@@ -6,7 +6,7 @@
 //! check-digit families ([`mod10`](super::mod10), [`mod11`](super::mod11),
 //! [`iso7064`](super::iso7064)). Each [`Scheme`] names its specification.
 
-use super::{digits, iso7064, mod10, mod11};
+use super::{iso7064, luhn, mod10, mod11, numeric};
 
 /// The date-bearing identifiers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,27 +61,30 @@ pub(crate) enum Scheme {
 /// check character.
 pub(crate) fn is_valid(candidate: &str, scheme: Scheme) -> bool {
     match scheme {
-        Scheme::PlPesel => digits::fixed::<11>(candidate).is_some_and(|d| is_pesel(&d)),
+        Scheme::PlPesel => numeric::fixed::<11>(candidate).is_some_and(|d| is_pesel(&d)),
         Scheme::SePersonnummer => is_personnummer(candidate),
-        Scheme::DkCpr => digits::fixed::<10>(candidate).is_some_and(|d| is_cpr(&d)),
+        Scheme::DkCpr => numeric::fixed::<10>(candidate).is_some_and(|d| is_cpr(&d)),
         Scheme::FiHetu => is_hetu(candidate),
         Scheme::NoFodselsnummer => {
-            digits::fixed::<11>(candidate).is_some_and(|d| is_fodselsnummer(&d))
+            numeric::fixed::<11>(candidate).is_some_and(|d| is_fodselsnummer(&d))
         }
-        Scheme::KrRrn => digits::fixed::<13>(candidate).is_some_and(|d| is_rrn(&d)),
-        Scheme::ZaId => digits::fixed::<13>(candidate).is_some_and(|d| is_za_id(&d)),
+        Scheme::KrRrn => numeric::fixed::<13>(candidate).is_some_and(|d| is_rrn(&d)),
+        Scheme::ZaId => {
+            numeric::fixed::<13>(candidate).is_some_and(|d| is_za_id(&d))
+                && luhn::is_valid(candidate)
+        }
         Scheme::CnResidentId => is_cn_resident_id(candidate),
         Scheme::MxCurp => is_curp(candidate),
-        Scheme::BeNrn => digits::fixed::<11>(candidate).is_some_and(|d| is_nrn(&d)),
+        Scheme::BeNrn => numeric::fixed::<11>(candidate).is_some_and(|d| is_nrn(&d)),
         Scheme::FrNir => is_nir(candidate),
-        Scheme::AtSvnr => digits::fixed::<10>(candidate).is_some_and(|d| is_svnr(&d)),
+        Scheme::AtSvnr => numeric::fixed::<10>(candidate).is_some_and(|d| is_svnr(&d)),
         Scheme::BirthDate => is_birth_date(candidate),
     }
 }
 
 /// Whether `year-month-day` is a real date of the proleptic Gregorian calendar.
 pub(crate) fn is_date(year: u32, month: u32, day: u32) -> bool {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let days = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -120,7 +123,7 @@ fn is_pesel(d: &[u8; 11]) -> bool {
 /// 10 digits (`YYMMDD-NNNC`, `+` for people over 100) or 12 (`YYYYMMDD-NNNC`).
 fn is_personnummer(candidate: &str) -> bool {
     let plain = candidate.replace('+', "-");
-    let d: Vec<u8> = match (digits::fixed::<10>(&plain), digits::fixed::<12>(&plain)) {
+    let d: Vec<u8> = match (numeric::fixed::<10>(&plain), numeric::fixed::<12>(&plain)) {
         (Some(ten), _) => ten.to_vec(),
         (_, Some(twelve)) if matches!(pair(&twelve, 0), 18..=20) => twelve[2..].to_vec(),
         _ => return false,
@@ -129,7 +132,8 @@ fn is_personnummer(candidate: &str) -> bool {
         coordination @ 61..=91 => coordination - 60,
         day => day,
     };
-    is_date_yy(pair(&d, 0), pair(&d, 2), day) && mod10::luhn(&d)
+    let ten: String = d.iter().map(|v| char::from(b'0' + v)).collect();
+    is_date_yy(pair(&d, 0), pair(&d, 2), day) && luhn::is_valid(&ten)
 }
 
 /// CPR-kontoret's century table: the seventh digit and the year give the century.
@@ -169,8 +173,8 @@ fn is_hetu(candidate: &str) -> bool {
         .chain(&bytes[7..10])
         .map(|b| b - b'0')
         .collect();
-    let individual = digits::number(&d[6..]);
-    let check = b"0123456789ABCDEFHJKLMNPRSTUVWXY"[(digits::number(&d) % 31) as usize];
+    let individual = numeric::number(&d[6..]);
+    let check = b"0123456789ABCDEFHJKLMNPRSTUVWXY"[(numeric::number(&d) % 31) as usize];
     is_date(century + pair(&d, 4), pair(&d, 2), pair(&d, 0))
         && (2..=899).contains(&individual)
         && bytes[10] == check
@@ -179,7 +183,7 @@ fn is_hetu(candidate: &str) -> bool {
 /// Skatteetaten's century table from the individual number, then the two check digits.
 fn is_fodselsnummer(d: &[u8; 11]) -> bool {
     let yy = pair(d, 4);
-    let individual = digits::number(&d[6..9]);
+    let individual = numeric::number(&d[6..9]);
     let century = match (individual, yy) {
         (0..=499, _) => 1900,
         (500..=749, 54..) => 1800,
@@ -191,8 +195,8 @@ fn is_fodselsnummer(d: &[u8; 11]) -> bool {
         d_number @ 41..=71 => d_number - 40,
         day => day,
     };
-    let k1 = mod11::eleven_minus(digits::weighted_sum(&d[..9], &[3, 7, 6, 1, 8, 9, 4, 5, 2]));
-    let k2 = mod11::eleven_minus(digits::weighted_sum(
+    let k1 = mod11::eleven_minus(numeric::weighted_sum(&d[..9], &[3, 7, 6, 1, 8, 9, 4, 5, 2]));
+    let k2 = mod11::eleven_minus(numeric::weighted_sum(
         &d[..10],
         &[5, 4, 3, 2, 7, 6, 5, 4, 3, 2],
     ));
@@ -207,14 +211,14 @@ fn is_rrn(d: &[u8; 13]) -> bool {
         _ => return false,
     };
     let (year, month, day) = (century + pair(d, 0), pair(d, 2), pair(d, 4));
-    let sum = digits::weighted_sum(&d[..12], &[2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]);
+    let sum = numeric::weighted_sum(&d[..12], &[2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5]);
     // From October 2020 the digits after G are assigned at random, without a check digit.
     let random_tail = (year, month) >= (2020, 10);
     is_date(year, month, day) && (random_tail || (11 - sum % 11) % 10 == u32::from(d[12]))
 }
 
 fn is_za_id(d: &[u8; 13]) -> bool {
-    is_date_yy(pair(d, 0), pair(d, 2), pair(d, 4)) && d[10] <= 2 && mod10::luhn(d)
+    is_date_yy(pair(d, 0), pair(d, 2), pair(d, 4)) && d[10] <= 2
 }
 
 fn is_cn_resident_id(candidate: &str) -> bool {
@@ -282,7 +286,7 @@ fn is_nrn(d: &[u8; 11]) -> bool {
     // Bis numbers add 20 or 40 to the month; 00 stands for an unknown month or day.
     let date_ok =
         pair(d, 2) <= 52 && (month == 0 || day == 0 || is_date_yy(yy, month, day)) && month <= 12;
-    let (body, key) = (digits::number(&d[..9]), digits::number(&d[9..]));
+    let (body, key) = (numeric::number(&d[..9]), numeric::number(&d[9..]));
     date_ok && (key97(body) == key || key97(2_000_000_000 + body) == key)
 }
 
@@ -300,16 +304,16 @@ fn is_nir(candidate: &str) -> bool {
         Some("2B") => format!("{}18{}", &plain[..5], &plain[7..]),
         _ => plain,
     };
-    let Some(d) = digits::fixed::<15>(&numeric) else {
+    let Some(d) = numeric::fixed::<15>(&numeric) else {
         return false;
     };
     let month_ok = matches!(pair(&d, 3), 1..=12 | 20 | 30..=42 | 50..=99);
-    let (body, key) = (digits::number(&d[..13]), digits::number(&d[13..]));
+    let (body, key) = (numeric::number(&d[..13]), numeric::number(&d[13..]));
     matches!(d[0], 1 | 2 | 3 | 4 | 7 | 8) && month_ok && pair(&d, 5) != 0 && key97(body) == key
 }
 
 fn is_svnr(d: &[u8; 10]) -> bool {
-    let sum = digits::weighted_sum(d, &[3, 7, 9, 0, 5, 8, 4, 2, 1, 6]);
+    let sum = numeric::weighted_sum(d, &[3, 7, 9, 0, 5, 8, 4, 2, 1, 6]);
     d[0] != 0 && is_date_yy(pair(d, 8), pair(d, 6), pair(d, 4)) && sum % 11 == u32::from(d[3])
 }
 

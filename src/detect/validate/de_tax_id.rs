@@ -5,11 +5,11 @@
 //! never in three adjacent places) and the rest at most once; the last digit is an
 //! ISO/IEC 7064 MOD 11,10 check digit.
 
-use super::{digits, iso7064};
+use super::{iso7064, numeric};
 
 /// Whether `candidate` is a well-formed Steuer-IdNr.
 pub(crate) fn is_valid(candidate: &str) -> bool {
-    let Some(d) = digits::fixed::<11>(candidate) else {
+    let Some(d) = numeric::fixed::<11>(candidate) else {
         return false;
     };
     let plain: String = d.iter().map(|v| char::from(b'0' + v)).collect();

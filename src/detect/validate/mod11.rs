@@ -5,7 +5,7 @@
 //! scheme either rejects it, folds it onto 0, or writes a letter). Each [`Scheme`] below is one
 //! parameter set, with the specification it comes from.
 
-use super::digits;
+use super::numeric;
 
 /// The identifiers validated by a weighted mod-11 check alone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,13 +43,13 @@ pub(crate) enum Scheme {
 /// Whether `candidate` carries a correct check digit (or letter) for `scheme`.
 pub(crate) fn is_valid(candidate: &str, scheme: Scheme) -> bool {
     match scheme {
-        Scheme::GbNhs => digits::fixed::<10>(candidate).is_some_and(|d| is_nhs(&d)),
-        Scheme::NlBsn => digits::fixed::<9>(candidate).is_some_and(|d| is_bsn(&d)),
-        Scheme::PtNif => digits::fixed::<9>(candidate).is_some_and(|d| is_nif(&d)),
-        Scheme::BrCpf => digits::fixed::<11>(candidate).is_some_and(|d| is_cpf(&d)),
+        Scheme::GbNhs => numeric::fixed::<10>(candidate).is_some_and(|d| is_nhs(&d)),
+        Scheme::NlBsn => numeric::fixed::<9>(candidate).is_some_and(|d| is_bsn(&d)),
+        Scheme::PtNif => numeric::fixed::<9>(candidate).is_some_and(|d| is_nif(&d)),
+        Scheme::BrCpf => numeric::fixed::<11>(candidate).is_some_and(|d| is_cpf(&d)),
         Scheme::ClRut => is_rut(candidate),
         Scheme::NzIrd => is_ird(candidate),
-        Scheme::JpMyNumber => digits::fixed::<12>(candidate).is_some_and(|d| is_my_number(&d)),
+        Scheme::JpMyNumber => numeric::fixed::<12>(candidate).is_some_and(|d| is_my_number(&d)),
         Scheme::AuTfn => is_tfn(candidate),
         Scheme::SgNric => is_nric(candidate),
     }
@@ -66,16 +66,19 @@ pub(crate) fn eleven_minus(sum: u32) -> Option<u8> {
 }
 
 fn is_nhs(d: &[u8; 10]) -> bool {
-    eleven_minus(digits::weighted_sum(&d[..9], &[10, 9, 8, 7, 6, 5, 4, 3, 2])) == Some(d[9])
+    eleven_minus(numeric::weighted_sum(
+        &d[..9],
+        &[10, 9, 8, 7, 6, 5, 4, 3, 2],
+    )) == Some(d[9])
 }
 
 fn is_bsn(d: &[u8; 9]) -> bool {
-    let sum = digits::weighted_sum(&d[..8], &[9, 8, 7, 6, 5, 4, 3, 2]);
-    d.iter().any(|&v| v != 0) && (sum + 11 * 9 - u32::from(d[8])) % 11 == 0
+    let sum = numeric::weighted_sum(&d[..8], &[9, 8, 7, 6, 5, 4, 3, 2]);
+    d.iter().any(|&v| v != 0) && (sum + 11 * 9 - u32::from(d[8])).is_multiple_of(11)
 }
 
 fn is_nif(d: &[u8; 9]) -> bool {
-    let r = digits::weighted_sum(&d[..8], &[9, 8, 7, 6, 5, 4, 3, 2]) % 11;
+    let r = numeric::weighted_sum(&d[..8], &[9, 8, 7, 6, 5, 4, 3, 2]) % 11;
     let check = if r < 2 { 0 } else { 11 - r };
     d[0] != 0 && check == u32::from(d[8])
 }
@@ -83,9 +86,9 @@ fn is_nif(d: &[u8; 9]) -> bool {
 fn is_cpf(d: &[u8; 11]) -> bool {
     let cpf_digit = |payload: &[u8]| {
         let weights: Vec<u32> = (2..=payload.len() as u32 + 1).rev().collect();
-        (digits::weighted_sum(payload, &weights) * 10 % 11 % 10) as u8
+        (numeric::weighted_sum(payload, &weights) * 10 % 11 % 10) as u8
     };
-    !digits::is_repdigit(d) && cpf_digit(&d[..9]) == d[9] && cpf_digit(&d[..10]) == d[10]
+    !numeric::is_repdigit(d) && cpf_digit(&d[..9]) == d[9] && cpf_digit(&d[..10]) == d[10]
 }
 
 /// `12.345.678-5`: the body's digits, then a check character `0-9` or `K`.
@@ -103,7 +106,7 @@ fn is_rut(candidate: &str) -> bool {
     if !(7..=8).contains(&digits.len())
         || body
             .bytes()
-            .any(|b| !b.is_ascii_digit() && !digits::is_separator(b))
+            .any(|b| !b.is_ascii_digit() && !numeric::is_separator(b))
     {
         return false;
     }
@@ -123,7 +126,10 @@ fn is_rut(candidate: &str) -> bool {
 
 fn is_ird(candidate: &str) -> bool {
     // Eight-digit numbers are padded with a leading zero to nine.
-    let d: [u8; 9] = match (digits::fixed::<8>(candidate), digits::fixed::<9>(candidate)) {
+    let d: [u8; 9] = match (
+        numeric::fixed::<8>(candidate),
+        numeric::fixed::<9>(candidate),
+    ) {
         (Some(eight), _) => {
             let mut nine = [0; 9];
             nine[1..].copy_from_slice(&eight);
@@ -132,11 +138,11 @@ fn is_ird(candidate: &str) -> bool {
         (_, Some(nine)) => nine,
         _ => return false,
     };
-    if !(10_000_000..=150_000_000).contains(&digits::number(&d)) {
+    if !(10_000_000..=150_000_000).contains(&numeric::number(&d)) {
         return false;
     }
     let (base, check) = d.split_at(8);
-    let ird_digit = |weights: &[u32]| match digits::weighted_sum(base, weights) % 11 {
+    let ird_digit = |weights: &[u32]| match numeric::weighted_sum(base, weights) % 11 {
         0 => Some(0),
         r => Some(11 - r).filter(|&c| c != 10),
     };
@@ -146,19 +152,21 @@ fn is_ird(candidate: &str) -> bool {
 }
 
 fn is_my_number(d: &[u8; 12]) -> bool {
-    let r = digits::weighted_sum(&d[..11], &[6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11;
+    let r = numeric::weighted_sum(&d[..11], &[6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2]) % 11;
     let check = if r <= 1 { 0 } else { 11 - r };
     check == u32::from(d[11])
 }
 
 fn is_tfn(candidate: &str) -> bool {
-    let (d, weights): (Vec<u8>, &[u32]) =
-        match (digits::fixed::<9>(candidate), digits::fixed::<8>(candidate)) {
-            (Some(nine), _) => (nine.to_vec(), &[1, 4, 3, 7, 5, 8, 6, 9, 10]),
-            (_, Some(eight)) => (eight.to_vec(), &[10, 7, 8, 4, 6, 3, 5, 1]),
-            _ => return false,
-        };
-    !digits::is_repdigit(&d) && digits::weighted_sum(&d, weights) % 11 == 0
+    let (d, weights): (Vec<u8>, &[u32]) = match (
+        numeric::fixed::<9>(candidate),
+        numeric::fixed::<8>(candidate),
+    ) {
+        (Some(nine), _) => (nine.to_vec(), &[1, 4, 3, 7, 5, 8, 6, 9, 10]),
+        (_, Some(eight)) => (eight.to_vec(), &[10, 7, 8, 4, 6, 3, 5, 1]),
+        _ => return false,
+    };
+    !numeric::is_repdigit(&d) && numeric::weighted_sum(&d, weights).is_multiple_of(11)
 }
 
 /// `S1234567D`: series letter, seven digits, check letter.
@@ -171,7 +179,7 @@ fn is_nric(candidate: &str) -> bool {
         return false;
     }
     let values: Vec<u8> = body.iter().map(|b| b - b'0').collect();
-    let sum = digits::weighted_sum(&values, &[2, 7, 6, 5, 4, 3, 2]);
+    let sum = numeric::weighted_sum(&values, &[2, 7, 6, 5, 4, 3, 2]);
     let (offset, table): (u32, &[u8; 11]) = match series.to_ascii_uppercase() {
         b'S' => (0, b"JZIHGFEDCBA"),
         b'T' => (4, b"JZIHGFEDCBA"),

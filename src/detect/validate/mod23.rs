@@ -4,7 +4,7 @@
 //! Spain divides the number itself (Real Decreto 1553/2005, art. 11; Ministerio del Interior's
 //! letter table); Ireland divides a weighted sum (Department of Social Protection, PPSN format).
 
-use super::digits;
+use super::numeric;
 
 /// The identifiers validated by a mod-23 check letter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,7 +27,7 @@ pub(crate) fn is_valid(candidate: &str, scheme: Scheme) -> bool {
     let upper: Vec<u8> = candidate
         .trim()
         .bytes()
-        .filter(|&b| !digits::is_separator(b))
+        .filter(|&b| !numeric::is_separator(b))
         .map(|b| b.to_ascii_uppercase())
         .collect();
     match scheme {
@@ -66,7 +66,7 @@ fn is_ppsn(text: &[u8]) -> bool {
         Some(&letter @ b'A'..=b'Z') => u32::from(letter - b'A' + 1),
         Some(_) => return false,
     };
-    let sum = digits::weighted_sum(&values, &[8, 7, 6, 5, 4, 3, 2]) + 9 * second;
+    let sum = numeric::weighted_sum(&values, &[8, 7, 6, 5, 4, 3, 2]) + 9 * second;
     IE_LETTERS[(sum % 23) as usize] == text[7]
 }
 

@@ -32,7 +32,7 @@ fn checks(field: &[u8], check: u8) -> bool {
 
 /// A `YYMMDD` field holding a real date (either century).
 fn is_yymmdd(field: &[u8]) -> bool {
-    let Some(d) = super::digits::fixed::<6>(std::str::from_utf8(field).unwrap_or("")) else {
+    let Some(d) = super::numeric::fixed::<6>(std::str::from_utf8(field).unwrap_or("")) else {
         return false;
     };
     let pair = |i: usize| u32::from(d[i]) * 10 + u32::from(d[i + 1]);

@@ -4,11 +4,11 @@
 //! with 9, the fourth and fifth digits in 50-65, 70-88, 90-92 or 94-99. That range is what
 //! tells an ITIN from an SSN and from any other nine-digit number; there is no check digit.
 
-use super::digits;
+use super::numeric;
 
 /// Whether `candidate` is nine digits in the IRS's ITIN ranges.
 pub(crate) fn is_valid(candidate: &str) -> bool {
-    digits::fixed::<9>(candidate).is_some_and(|d| {
+    numeric::fixed::<9>(candidate).is_some_and(|d| {
         let group = u32::from(d[3]) * 10 + u32::from(d[4]);
         d[0] == 9 && matches!(group, 50..=65 | 70..=88 | 90..=92 | 94..=99)
     })

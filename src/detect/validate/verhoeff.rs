@@ -3,7 +3,7 @@
 //! which mod-10 and mod-11 sums do not. India's Aadhaar number (UIDAI) is its best-known user:
 //! 12 digits, the first never 0 or 1, the last a Verhoeff check digit.
 
-use super::digits;
+use super::numeric;
 
 /// The multiplication table of D5.
 const D: [[u8; 10]; 10] = [
@@ -41,7 +41,7 @@ pub(crate) fn has_valid_check(digits: &[u8]) -> bool {
 /// Whether `candidate` is a well-formed Aadhaar number: 12 digits, the first 2-9, Verhoeff
 /// check digit last.
 pub(crate) fn is_valid(candidate: &str) -> bool {
-    digits::fixed::<12>(candidate).is_some_and(|d| d[0] >= 2 && has_valid_check(&d))
+    numeric::fixed::<12>(candidate).is_some_and(|d| d[0] >= 2 && has_valid_check(&d))
 }
 
 #[cfg(test)]
