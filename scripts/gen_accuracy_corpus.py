@@ -556,7 +556,46 @@ RULES = {
 }
 
 # Rules with no check at all: their invalid values are indistinguishable from valid ones.
-UNCHECKED = {"ar_dni", "in_pan", "email", "ip_address"}
+# (Phone validity comes from libphonenumber's metadata, not a check digit.)
+UNCHECKED = {"ar_dni", "in_pan", "email", "ip_address", "phone"}
+
+
+def invalid_itin(v):
+    return v[:4] + rng.choice(["93", "12", "45"]) + v[6:]
+
+
+def invalid_nino(v):
+    return rng.choice(["D", "F", "Q", "U", "V"]) + v[1:]
+
+
+def invalid_cpr(v):
+    return f"{rng.randint(32, 39)}" + v[2:]
+
+
+def invalid_date(v):
+    if "-" in v:
+        return v[:5] + "02-30"
+    return "31" + v[2] + "04" + v[5:]
+
+
+def invalid_medicare(v):
+    i = 9 if " " in v else 8
+    return v[:i] + str((int(v[i]) + rng.randint(1, 9)) % 10) + v[i + 1:]
+
+
+def invalid_ssn(v):
+    return rng.choice(["000", "666"]) + v[3:]
+
+
+# How to break a value of a rule whose last digit is not (only) a check digit.
+INVALIDATE = {
+    "us_itin": invalid_itin,
+    "gb_nino": invalid_nino,
+    "dk_cpr": invalid_cpr,
+    "date_of_birth": invalid_date,
+    "au_medicare": invalid_medicare,
+    "us_ssn": invalid_ssn,
+}
 
 HARD_NEGATIVES = [
     "Order #{n11} shipped to the customer",
@@ -672,10 +711,11 @@ def main():
             emit([rule], None, alone[i % len(alone)].format(v=v, b=b))
         if rule not in UNCHECKED:
             lines.append(f"# {rule}: check digit or date wrong")
+            invalidate = INVALIDATE.get(rule, bump_last)
             for i in range(15):
-                v, b = gen()
-                bad = bump_last(v)
-                emit([], None, keyword[i % len(keyword)].format(v=bad, b=bump_last(b) if b != v else bad))
+                v, _ = gen()
+                bad = invalidate(v)
+                emit([], None, keyword[i % len(keyword)].format(v=bad, b=bad))
     lines.append("# hard negatives: order numbers, timestamps, ids, versions, hashes")
     for _ in range(6):
         for template in HARD_NEGATIVES:

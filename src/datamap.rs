@@ -250,6 +250,7 @@ mod tests {
             },
             value: "***".into(),
             fingerprint: String::new(),
+            test_value: false,
         }
     }
 

@@ -9,6 +9,7 @@
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::rule::{Rule, normalize_field_name};
+use crate::finding::Category;
 
 /// How far, in bytes, before and after a match a keyword counts as near.
 const WINDOW: usize = 48;
@@ -61,6 +62,63 @@ impl Context {
     }
 }
 
+/// The keywords of every identifier rule (national ids and health numbers), to tell when a
+/// match of one rule sits next to words that name another identifier: `SSN: 063-84-8216` is
+/// no phone number, `NHS number 943 476 5919` neither.
+#[derive(Debug)]
+pub struct IdentifierWords {
+    automaton: Option<AhoCorasick>,
+    /// For each keyword of the automaton, the rules that list it.
+    owners: Vec<Vec<usize>>,
+    /// Indices of the identifier rules.
+    rules: Vec<usize>,
+}
+
+impl IdentifierWords {
+    /// Collects the keywords of the identifier rules among `rules`.
+    pub fn new(rules: &[Rule]) -> Self {
+        let mut words: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let identifiers: Vec<usize> = (0..rules.len())
+            .filter(|&i| matches!(rules[i].category, Category::NationalId | Category::Health))
+            .collect();
+        for &i in &identifiers {
+            for word in &rules[i].keywords {
+                match words.iter().position(|w| w == word) {
+                    Some(at) => owners[at].push(i),
+                    None => {
+                        words.push(word.clone());
+                        owners.push(vec![i]);
+                    }
+                }
+            }
+        }
+        IdentifierWords {
+            automaton: automaton(&words),
+            owners,
+            rules: identifiers,
+        }
+    }
+
+    /// True when a keyword of an identifier rule other than `rule` stands near
+    /// `text[start..end]`, as a whole word on the same line.
+    pub fn names_other_near(&self, rule: usize, text: &[u8], start: usize, end: usize) -> bool {
+        let Some(automaton) = &self.automaton else {
+            return false;
+        };
+        let window = line_window(text, start, end);
+        automaton.find_iter(window).any(|hit| {
+            is_whole_word(window, hit.start(), hit.end())
+                && !self.owners[hit.pattern().as_usize()].contains(&rule)
+        })
+    }
+
+    /// The identifier rules, by index.
+    pub fn rules(&self) -> &[usize] {
+        &self.rules
+    }
+}
+
 fn automaton(words: &[String]) -> Option<AhoCorasick> {
     if words.is_empty() {
         return None;
@@ -76,13 +134,21 @@ fn has_word_near(automaton: Option<&AhoCorasick>, text: &[u8], start: usize, end
     let Some(automaton) = automaton else {
         return false;
     };
-    let from = line_bound_before(text, start);
-    let to = line_bound_after(text, end);
-    let window = &text[from..to];
-    automaton.find_iter(window).any(|hit| {
-        !continues_word(char_before(window, hit.start()))
-            && !continues_word(char_after(window, hit.end()))
-    })
+    let window = line_window(text, start, end);
+    automaton
+        .find_iter(window)
+        .any(|hit| is_whole_word(window, hit.start(), hit.end()))
+}
+
+/// The text around `text[start..end]` where context words count: its own line, at most
+/// [`WINDOW`] bytes either side.
+fn line_window(text: &[u8], start: usize, end: usize) -> &[u8] {
+    &text[line_bound_before(text, start)..line_bound_after(text, end)]
+}
+
+/// True when `window[start..end]` is not glued to letters or digits on either side.
+fn is_whole_word(window: &[u8], start: usize, end: usize) -> bool {
+    !continues_word(char_before(window, start)) && !continues_word(char_after(window, end))
 }
 
 /// A neighbouring character of a keyword hit, `Err` when the bytes there are not UTF-8.

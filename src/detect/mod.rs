@@ -18,7 +18,7 @@ use regex_automata::util::syntax;
 use regex_automata::{Input, Span};
 
 use crate::extract::Cell;
-pub use context::Context;
+pub use context::{Context, IdentifierWords};
 pub use field::FieldWords;
 pub use rule::{Rule, RuleError};
 pub use validate::{ValidationContext, Validator};
@@ -54,6 +54,7 @@ pub struct Match {
 pub struct Detector {
     rules: Vec<Rule>,
     contexts: Vec<Context>,
+    identifier_words: IdentifierWords,
     /// Indices of the rules with a regex, in the order of the combined automata's patterns.
     value_rules: Vec<usize>,
     /// Normalised negative keywords of each rule, vetoing field names.
@@ -85,6 +86,7 @@ impl Detector {
             .build()
             .map_err(|err| DetectorError(err.to_string()))?;
         let contexts = rules.iter().map(Context::new).collect();
+        let identifier_words = IdentifierWords::new(&rules);
         let name_vetoes = rules
             .iter()
             .map(|r| {
@@ -97,6 +99,7 @@ impl Detector {
         Ok(Detector {
             rules,
             contexts,
+            identifier_words,
             value_rules,
             name_vetoes,
             any_rule,
@@ -147,7 +150,7 @@ impl Detector {
             for m in regex.find_iter(line_text) {
                 let (start, end) = (line.start + m.start(), line.start + m.end());
                 if let Some(confidence) = self.score(index, text, start, end, field) {
-                    let test_value = is_test_value(rule, &text[start..end]);
+                    let test_value = is_test_value(&self.rules[index], &text[start..end]);
                     out.push(Match {
                         rule: index,
                         start,
@@ -195,6 +198,8 @@ impl Detector {
         let mut confidence = base;
         if context.is_near(text, start, end) || field.matches(rule, context) {
             confidence += CONTEXT_BOOST;
+        } else if self.names_other_identifier(index, text, start, end, field) {
+            confidence -= NEGATIVE_PENALTY;
         }
         if context.is_negative_near(text, start, end) {
             confidence -= NEGATIVE_PENALTY;
@@ -202,17 +207,42 @@ impl Detector {
         Some((confidence.clamp(0.0, 1.0) * 100.0).round() / 100.0)
     }
 
-    /// Field-name rules (rules without a regex) whose `field_names` name `field`, with their
-    /// confidence; see [`field`] for how names are compared.
+    /// True when the words near the match, or the cell's field name, name an identifier of
+    /// another rule: a match without context of its own is then taken for that identifier
+    /// (the phone-shaped `943 476 5919` after `NHS number`, a card-shaped ZA id in `id_number`).
+    fn names_other_identifier(
+        &self,
+        index: usize,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        field: &mut FieldName<'_>,
+    ) -> bool {
+        self.identifier_words
+            .names_other_near(index, text, start, end)
+            || self.identifier_words.rules().iter().any(|&other| {
+                other != index && field.matches(&self.rules[other], &self.contexts[other])
+            })
+    }
+
+    /// Rules that report a field by its name (rules without a regex, and rules with a
+    /// `name_confidence`) whose `field_names` name `field`, with the confidence of such a
+    /// finding; see [`field`] for how names are compared.
     pub fn name_rules(&self, field: &str) -> Vec<(usize, f64)> {
         let words = FieldWords::new(field);
         self.rules
             .iter()
             .enumerate()
-            .filter(|(i, rule)| {
-                rule.regex.is_none() && words.is_named(&rule.field_names, &self.name_vetoes[*i])
+            .filter_map(|(i, rule)| {
+                let confidence = match (&rule.regex, rule.name_confidence) {
+                    (None, _) => rule.confidence,
+                    (Some(_), Some(name)) => name,
+                    (Some(_), None) => return None,
+                };
+                words
+                    .is_named(&rule.field_names, &self.name_vetoes[i])
+                    .then_some((i, confidence))
             })
-            .map(|(i, rule)| (i, rule.confidence))
             .collect()
     }
 
@@ -229,11 +259,12 @@ impl Detector {
         let mut problems = Vec::new();
         for (index, rule) in self.rules.iter().enumerate() {
             let matches = |example: &str| {
-                if rule.regex.is_none() {
-                    let named = self.name_rules(example);
-                    return named
-                        .iter()
-                        .any(|(i, c)| *i == index && *c >= DEFAULT_MIN_CONFIDENCE);
+                let named = self.name_rules(example);
+                if named
+                    .iter()
+                    .any(|(i, c)| *i == index && *c >= DEFAULT_MIN_CONFIDENCE)
+                {
+                    return true;
                 }
                 let mut out = Vec::new();
                 self.detect(&Cell::plain(example.as_bytes(), 1), &mut out);

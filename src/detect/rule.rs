@@ -34,6 +34,10 @@ pub struct RuleDef {
     /// Confidence used instead when the match is one unbroken run of letters and digits.
     #[serde(default)]
     pub bare_confidence: Option<Spanned<f64>>,
+    /// Confidence of a finding made by a field's name alone, for a rule that also has a
+    /// `regex` (a rule without one always reports named fields, at `confidence`).
+    #[serde(default)]
+    pub name_confidence: Option<Spanned<f64>>,
     /// Pattern of candidate values (bytes regex, Unicode off). A rule without one is a
     /// field-name rule: it reports a field whose name its `field_names` match.
     #[serde(default)]
@@ -112,6 +116,9 @@ pub struct Rule {
     pub confidence: f64,
     /// Confidence of an unbroken run of letters and digits, when it differs.
     pub bare_confidence: Option<f64>,
+    /// Confidence of a field-name finding of a rule with a regex; such a rule reports the
+    /// fields its `field_names` name only when this is set.
+    pub name_confidence: Option<f64>,
     /// The compiled pattern; `None` for a field-name rule.
     pub regex: Option<Regex>,
     /// The pattern as written, for the combined prefilter; `None` for a field-name rule.
@@ -255,6 +262,17 @@ fn compile(def: RuleDef, text: &str, file: &str, source: &str) -> Result<Rule, V
             ),
         );
     }
+    if let Some(name) = &def.name_confidence
+        && !(0.0..=1.0).contains(name.get_ref())
+    {
+        fail(
+            name.span(),
+            format!(
+                "field \"name_confidence\": {} is outside [0, 1]",
+                name.get_ref()
+            ),
+        );
+    }
     let regex = match &def.regex {
         Some(pattern) => compile_regex(pattern.get_ref())
             .map(Some)
@@ -297,6 +315,7 @@ fn compile(def: RuleDef, text: &str, file: &str, source: &str) -> Result<Rule, V
             severity: def.severity,
             confidence,
             bare_confidence: def.bare_confidence.map(|b| *b.get_ref()),
+            name_confidence: def.name_confidence.map(|n| *n.get_ref()),
             regex,
             pattern: def.regex.map(Spanned::into_inner),
             validator: def.validator,
