@@ -385,6 +385,7 @@ mod tests {
             },
             value: value.into(),
             fingerprint: fingerprint.into(),
+            test_value: false,
         }
     }
 

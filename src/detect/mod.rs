@@ -441,6 +441,37 @@ mod tests {
     }
 
     #[test]
+    fn test_values_are_flagged_and_capped_below_the_default_threshold() {
+        let detector = detector();
+        for text in [
+            "SSN: 078-05-1120",
+            "ITIN 987-65-4321",
+        ] {
+            let mut out = Vec::new();
+            detector.detect(&Cell::plain(text.as_bytes(), 1), &mut out);
+            let flagged: Vec<&Match> = out.iter().filter(|m| m.test_value).collect();
+            assert!(!flagged.is_empty(), "{text}: {out:?}");
+            assert!(
+                flagged
+                    .iter()
+                    .all(|m| m.confidence <= TEST_VALUE_CONFIDENCE),
+                "{text}: {out:?}"
+            );
+            assert!(
+                out.iter().all(|m| m.confidence < DEFAULT_MIN_CONFIDENCE),
+                "{text}: {out:?}"
+            );
+        }
+        let mut real = Vec::new();
+        detector.detect(&Cell::plain(b"SSN: 078-05-1121", 1), &mut real);
+        assert!(
+            real.iter()
+                .any(|m| !m.test_value && m.confidence >= DEFAULT_MIN_CONFIDENCE),
+            "{real:?}"
+        );
+    }
+
+    #[test]
     fn dotted_version_is_not_an_ip_address() {
         assert!(found("build 1.2.3.4.5 done").is_empty());
         assert_eq!(found("from 10.0.0.1.")[0].1, "10.0.0.1");
