@@ -443,10 +443,7 @@ mod tests {
     #[test]
     fn test_values_are_flagged_and_capped_below_the_default_threshold() {
         let detector = detector();
-        for text in [
-            "SSN: 078-05-1120",
-            "ITIN 987-65-4321",
-        ] {
+        for text in ["SSN: 078-05-1120", "ITIN 987-65-4321"] {
             let mut out = Vec::new();
             detector.detect(&Cell::plain(text.as_bytes(), 1), &mut out);
             let flagged: Vec<&Match> = out.iter().filter(|m| m.test_value).collect();
