@@ -134,6 +134,7 @@ fn sample_finding(path: &str, container: Option<&str>, row: &Row, occurrence: u6
         fingerprint: finding::fingerprint(rule, path, &location, value, occurrence),
         location,
         value: value.into(),
+        test_value: false,
     }
 }
 
