@@ -6,4 +6,5 @@ mod dumps;
 mod exports;
 mod gate;
 mod reports;
+mod rules_doc;
 mod support;

@@ -1,0 +1,64 @@
+//! `docs/rules.md` is generated from `rules/*.toml`: this test regenerates it and compares.
+//! Run with `PIIMAP_UPDATE_DOCS=1` to rewrite the file after changing a rule.
+
+use crate::support::repo_root;
+
+/// The table of every built-in rule: id, name, category, severity, validator and the
+/// specification cited in the rule file's opening comment.
+fn rules_markdown() -> String {
+    let mut files: Vec<_> = std::fs::read_dir(repo_root().join("rules"))
+        .expect("rules/ exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    let mut out = String::from(
+        "# Built-in rules\n\nGenerated from `rules/*.toml` by `tests/cli/rules_doc.rs`; do not edit.\n\n\
+         | id | name | category | severity | validator | specification |\n|---|---|---|---|---|---|\n",
+    );
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("rule file readable");
+        let table: toml::Table = toml::from_str(&text).expect("rule file is TOML");
+        let field = |key: &str| {
+            table
+                .get(key)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
+        let spec: Vec<&str> = text
+            .lines()
+            .take_while(|l| l.starts_with('#'))
+            .map(|l| l.trim_start_matches('#').trim())
+            .collect();
+        let validator = match field("validator").as_str() {
+            "" => "-".to_string(),
+            v => format!("`{v}`"),
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            field("id"),
+            field("name"),
+            field("category"),
+            field("severity"),
+            validator,
+            spec.join(" ").replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+#[test]
+fn rules_doc_is_current() {
+    let path = repo_root().join("docs/rules.md");
+    let expected = rules_markdown();
+    if std::env::var_os("PIIMAP_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &expected).expect("docs/rules.md writable");
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "docs/rules.md is out of date: run `PIIMAP_UPDATE_DOCS=1 cargo test --test cli rules_doc`"
+    );
+}
