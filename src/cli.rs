@@ -93,8 +93,8 @@ pub struct ScanArgs {
     /// Drop findings with a confidence below this, in [0, 1] [default: 0.5].
     #[arg(long, value_name = "SCORE")]
     pub min_confidence: Option<f64>,
-    /// Read at most N rows of each CSV file, JSON array or sheet (default: all); the data map
-    /// marks the columns whose table was sampled.
+    /// Read at most N rows of each CSV file, JSON array, sheet or database table (default:
+    /// all); the data map marks the columns whose table was sampled.
     #[arg(long, value_name = "N")]
     pub sample_rows: Option<u64>,
     /// Share of a column's values, in [0, 1], that must match a rule for the data map to

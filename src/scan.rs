@@ -267,9 +267,9 @@ fn extract_cells(
             Origin::File(path) => extract::sheet::extract_path(path, format, sampling, emit),
             Origin::Stdin => extract::sheet::extract_reader(input, format, sampling, emit),
         },
-        FileKind::Sql => extract::sql::extract(input, emit),
+        FileKind::Sql => extract::sql::extract(input, sampling, emit),
         FileKind::Sqlite => match &file.origin {
-            Origin::File(path) => extract::sqlite::extract_path(path, emit),
+            Origin::File(path) => extract::sqlite::extract_path(path, sampling, emit),
             Origin::Stdin => Err(unreadable_stream(kind)),
         },
         FileKind::Gzip => {

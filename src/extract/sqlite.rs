@@ -17,7 +17,7 @@ use std::path::Path;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
-use super::{Cell, ExtractError};
+use super::{Cell, ExtractError, Sampling};
 
 /// The first 16 bytes of every SQLite 3 database file.
 pub const MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -27,16 +27,22 @@ pub fn is_sqlite(head: &[u8]) -> bool {
     head.starts_with(MAGIC)
 }
 
-/// Reads every table of the SQLite database at `path` and emits its values.
+/// Reads every table of the SQLite database at `path` and emits its values; with
+/// `--sample-rows N` only the first N rows of each table, marking the tables cut short.
 pub(crate) fn extract_path(
     path: &Path,
+    sampling: &mut Sampling,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
     let conn = open(path).map_err(|err| malformed(&err, String::new()))?;
     let tables = table_names(&conn).map_err(|err| with_check(&conn, &err, String::new()))?;
     for (index, table) in tables.iter().enumerate() {
         let mut row_number = 0;
-        extract_table(&conn, table, &mut row_number, emit).map_err(|err| {
+        let cut = extract_table(&conn, table, sampling.max_rows, &mut row_number, emit);
+        if cut.as_ref().is_ok_and(|cut| *cut) {
+            sampling.mark_cut(Some(table));
+        }
+        cut.map_err(|err| {
             let place = format!(
                 " in table {} of {} after row {row_number}",
                 index + 1,
@@ -81,18 +87,23 @@ fn table_names(conn: &Connection) -> rusqlite::Result<Vec<String>> {
     names.collect()
 }
 
-/// Emits every non-null value of `table`; `row_number` is the last row read.
+/// Emits every non-null value of `table` in its first `max_rows` rows; `row_number` is the
+/// last row read. Returns true when rows were left unread.
 fn extract_table(
     conn: &Connection,
     table: &str,
+    max_rows: Option<u64>,
     row_number: &mut u64,
     emit: &mut dyn FnMut(Cell<'_>),
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<bool> {
     let quoted = format!("\"{}\"", table.replace('"', "\"\""));
     let mut stmt = conn.prepare(&format!("SELECT * FROM {quoted}"))?;
     let columns: Vec<String> = stmt.column_names().map(String::from).collect();
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
+        if max_rows.is_some_and(|max| *row_number >= max) {
+            return Ok(true);
+        }
         *row_number += 1;
         for (index, column) in columns.iter().enumerate() {
             let number;
@@ -120,7 +131,7 @@ fn extract_table(
             });
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// SQLite's message and `place`: where reading stopped, named without quoting the file.
@@ -157,7 +168,7 @@ mod tests {
 
     fn cells(path: &Path) -> (Vec<Got>, Result<(), ExtractError>) {
         let mut out = Vec::new();
-        let result = extract_path(path, &mut |cell| {
+        let result = extract_path(path, &mut Sampling::default(), &mut |cell| {
             let name = format!(
                 "{}.{}",
                 cell.container.unwrap_or(""),
@@ -221,6 +232,24 @@ mod tests {
         assert!(!got.is_empty());
         let entries = std::fs::read_dir(dir.path()).expect("list").count();
         assert_eq!(entries, 1, "no journal or WAL file created");
+    }
+
+    #[test]
+    fn sample_rows_reads_the_first_rows_of_each_table() {
+        let mut sampling = Sampling::new(Some(1));
+        let mut rows = Vec::new();
+        extract_path(
+            &Path::new(FIXTURES).join("shop.sqlite"),
+            &mut sampling,
+            &mut |cell| rows.push((cell.container.unwrap_or("").to_string(), cell.line)),
+        )
+        .expect("valid database");
+        assert!(rows.iter().all(|(_, row)| *row == 1));
+        assert!(sampling.was_cut(Some("customer")));
+        assert!(
+            !sampling.was_cut(Some("order lines")),
+            "one row only: nothing left"
+        );
     }
 
     #[test]

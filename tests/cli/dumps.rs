@@ -309,3 +309,28 @@ fn pagila_and_sakila_data_dumps() {
         &[("customer", "#5", "email")],
     );
 }
+
+#[test]
+fn sample_rows_reads_the_first_rows_of_each_table() {
+    let (_, report) = scan_json(&[
+        "--sample-rows",
+        "1",
+        &fixture("sql/pg_copy.sql"),
+        &fixture("sql/shop.sqlite"),
+    ]);
+    let rows = report["data_map"].as_array().expect("data_map is an array");
+    let email = |file: &str, container: &str| {
+        rows.iter()
+            .find(|r| {
+                r["path"].as_str().is_some_and(|p| p.ends_with(file))
+                    && r["container"] == container
+                    && r["field"] == "email"
+            })
+            .unwrap_or_else(|| panic!("{file}: {container}.email in the data map"))
+    };
+    for (file, container) in [("pg_copy.sql", "crm.customer"), ("shop.sqlite", "customer")] {
+        let row = email(file, container);
+        assert_eq!(row["values"], 1, "{file}");
+        assert_eq!(row["sampled"], true, "{file}");
+    }
+}

@@ -14,6 +14,8 @@ pub(super) struct Block<'b> {
     pub(super) fields: &'b mut Vec<String>,
     /// Line of the COPY statement, for error messages.
     pub(super) start: u64,
+    /// Asked once per row: false when `--sample-rows` leaves the row unscanned.
+    pub(super) take_row: &'b mut dyn FnMut() -> bool,
 }
 
 /// How a field ended.
@@ -48,7 +50,8 @@ pub(super) fn extract(
             reader.skip_line()?;
             return Ok(());
         }
-        let count = row(reader, &block, text, emit)?;
+        let take = (block.take_row)();
+        let count = row(reader, &block, take, text, emit)?;
         if expected > 0 && count != expected {
             return Err(malformed(
                 row_line,
@@ -75,10 +78,11 @@ fn is_end_marker(reader: &mut Reader<'_>) -> Result<bool, ExtractError> {
         && matches!(reader.peek_at(2)?, None | Some(b'\n' | b'\r')))
 }
 
-/// Reads one row and returns its number of fields.
+/// Reads one row (emitting its fields when `take`) and returns its number of fields.
 fn row(
     reader: &mut Reader<'_>,
     block: &Block<'_>,
+    take: bool,
     text: &mut Vec<u8>,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<usize, ExtractError> {
@@ -87,9 +91,11 @@ fn row(
     loop {
         let column = reader.column;
         let (end, null) = field(reader, text, &mut |piece| {
-            emit_field(block, index, piece, line, column, emit)
+            if take {
+                emit_field(block, index, piece, line, column, emit)
+            }
         })?;
-        if !null {
+        if take && !null {
             emit_field(block, index, text, line, column, emit);
         }
         index += 1;

@@ -30,7 +30,7 @@ use lexer::{Dialect, Lexer, Token};
 use reader::Reader;
 
 use super::text::SNIFF_LEN;
-use super::{Cell, ExtractError};
+use super::{Cell, ExtractError, Sampling};
 
 /// Words that start a table constraint rather than a column in `CREATE TABLE (...)`.
 const CONSTRAINT_WORDS: &[&str] = &[
@@ -98,12 +98,49 @@ pub(crate) fn archive_error() -> ExtractError {
 }
 
 /// Reads a SQL dump from `input` and emits its values and comments.
+/// With `--sample-rows N`, only the first N rows of each table are emitted (the rest are still
+/// parsed) and the tables cut short are marked in `sampling`.
 pub(crate) fn extract(
     input: &mut dyn BufRead,
+    sampling: &mut Sampling,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
     let dialect = dialect_of(input.fill_buf()?);
-    Parser::new(Lexer::new(Reader::new(input), dialect)).run(emit)
+    let mut parser = Parser::new(Lexer::new(Reader::new(input), dialect), sampling.max_rows);
+    let result = parser.run(emit);
+    for table in &parser.rows.cut {
+        sampling.mark_cut(Some(table));
+    }
+    result
+}
+
+/// Rows emitted per table, against `--sample-rows`.
+struct RowBudget {
+    max_rows: Option<u64>,
+    taken: HashMap<String, u64>,
+    /// Tables that had more rows than `max_rows`.
+    cut: Vec<String>,
+}
+
+impl RowBudget {
+    /// True when one more row of `table` is to be emitted.
+    fn take(&mut self, table: &str) -> bool {
+        let Some(max) = self.max_rows else {
+            return true;
+        };
+        let taken = match self.taken.get_mut(table) {
+            Some(taken) => taken,
+            None => self.taken.entry(table.to_string()).or_default(),
+        };
+        if *taken < max {
+            *taken += 1;
+            return true;
+        }
+        if !self.cut.iter().any(|t| t == table) {
+            self.cut.push(table.to_string());
+        }
+        false
+    }
 }
 
 /// The quoting rules a dump's head asks for; PostgreSQL (standard SQL) unless MySQL syntax shows.
@@ -143,20 +180,27 @@ struct Parser<'r> {
     /// The tool's closing comment was seen (`-- PostgreSQL database dump complete`,
     /// `-- Dump completed`).
     complete: bool,
+    /// Rows emitted per table, for `--sample-rows`.
+    rows: RowBudget,
 }
 
 impl<'r> Parser<'r> {
-    fn new(lex: Lexer<'r>) -> Self {
+    fn new(lex: Lexer<'r>, max_rows: Option<u64>) -> Self {
         Parser {
             lex,
             schemas: HashMap::new(),
             fields: Vec::new(),
             tool: None,
             complete: false,
+            rows: RowBudget {
+                max_rows,
+                taken: HashMap::new(),
+                cut: Vec::new(),
+            },
         }
     }
 
-    fn run(mut self, emit: &mut dyn FnMut(Cell<'_>)) -> Result<(), ExtractError> {
+    fn run(&mut self, emit: &mut dyn FnMut(Cell<'_>)) -> Result<(), ExtractError> {
         loop {
             let token = self.next(emit)?;
             match token {
@@ -353,7 +397,8 @@ impl<'r> Parser<'r> {
             if token != Token::Punct(b'(') {
                 return self.skip_statement(token, emit);
             }
-            self.row(table, emit)?;
+            let take = self.rows.take(table);
+            self.row(table, take, emit)?;
             match self.next(emit)? {
                 Token::Punct(b',') => {}
                 Token::Punct(b';') | Token::Eof => return Ok(()),
@@ -362,8 +407,13 @@ impl<'r> Parser<'r> {
         }
     }
 
-    /// One parenthesised row; each literal is a cell of the column it sits in.
-    fn row(&mut self, table: &str, emit: &mut dyn FnMut(Cell<'_>)) -> Result<(), ExtractError> {
+    /// One parenthesised row; each literal is a cell of the column it sits in (when `take`).
+    fn row(
+        &mut self,
+        table: &str,
+        take: bool,
+        emit: &mut dyn FnMut(Cell<'_>),
+    ) -> Result<(), ExtractError> {
         let start = self.lex.line;
         let mut depth = 1;
         let mut index = 0;
@@ -375,7 +425,7 @@ impl<'r> Parser<'r> {
                 Token::Punct(b')') if depth == 1 => return Ok(()),
                 Token::Punct(b')') => depth -= 1,
                 Token::Punct(b',') if depth == 1 => index += 1,
-                Token::Str { binary: false, .. } | Token::Num { hex: false } => {
+                Token::Str { binary: false, .. } | Token::Num { hex: false } if take => {
                     self.emit_value(table, index, emit);
                 }
                 _ => {}
@@ -423,10 +473,12 @@ impl<'r> Parser<'r> {
         self.skip_statement(token, emit)?;
         self.lex.reader.skip_line()?;
         self.set_fields(&table, columns);
+        let rows = &mut self.rows;
         let block = copy::Block {
             table: &table,
             fields: &mut self.fields,
             start,
+            take_row: &mut || rows.take(&table),
         };
         copy::extract(&mut self.lex.reader, block, &mut self.lex.text, emit)
     }

@@ -9,7 +9,7 @@ type Got = (String, u64, String);
 fn run(sql: &str) -> (Vec<Got>, Option<(Option<u64>, String)>) {
     let mut cells = Vec::new();
     let mut input = sql.as_bytes();
-    let result = extract(&mut input, &mut |cell| {
+    let result = extract(&mut input, &mut Sampling::default(), &mut |cell| {
         let name = match (cell.container, cell.field) {
             (Some(table), Some(field)) => format!("{table}.{field}"),
             _ => String::new(),
@@ -68,7 +68,7 @@ fn copy_field_columns_are_character_columns() {
     let sql = "COPY t (a, b) FROM stdin;\nZoë\tz@example.com\n\\.\n";
     let mut columns = Vec::new();
     let mut input = sql.as_bytes();
-    extract(&mut input, &mut |cell| {
+    extract(&mut input, &mut Sampling::default(), &mut |cell| {
         if cell.field.is_some() {
             columns.push(cell.column)
         }
@@ -272,4 +272,23 @@ fn garbage_does_not_panic() {
     ] {
         let _ = run(sql);
     }
+}
+
+#[test]
+fn sample_rows_limits_each_table_and_marks_it_cut() {
+    let sql = "INSERT INTO a (x) VALUES ('1'), ('2'), ('3');\n\
+               COPY b (y) FROM stdin;\nb1\nb2\nb3\n\\.\n\
+               INSERT INTO a (x) VALUES ('4');\n\
+               INSERT INTO c (z) VALUES ('only');\n";
+    let mut sampling = Sampling::new(Some(2));
+    let mut got = Vec::new();
+    let mut input = sql.as_bytes();
+    extract(&mut input, &mut sampling, &mut |cell| {
+        got.push(String::from_utf8_lossy(cell.text).into_owned())
+    })
+    .expect("well-formed");
+    assert_eq!(got, ["1", "2", "b1", "b2", "only"]);
+    assert!(sampling.was_cut(Some("a")));
+    assert!(sampling.was_cut(Some("b")));
+    assert!(!sampling.was_cut(Some("c")));
 }
