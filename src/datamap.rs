@@ -90,7 +90,7 @@ pub struct FieldTally {
 
 impl FieldTally {
     /// Counts one value of `field` in `container`: returns the field's slot and whether this is
-    /// its first value, or `None` once [`MAX_FIELDS`] fields are counted.
+    /// its first value, or `None` once `MAX_FIELDS` fields are counted.
     pub fn count(&mut self, container: Option<&str>, field: &str) -> Option<(usize, bool)> {
         self.key.clear();
         self.key.push_str(container.unwrap_or(""));

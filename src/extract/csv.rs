@@ -1,7 +1,7 @@
 //! CSV, TSV and other delimited exports, read record by record with the `csv` crate.
 //!
 //! The delimiter (`,` `;` tab `|`) is sniffed from the first block; the first record is the
-//! header unless it looks like data (see [`has_header`]), in which case fields are named
+//! header unless it looks like data (see `has_header`), in which case fields are named
 //! `column_1`, `column_2`... Each non-empty field becomes one [`Cell`] whose `field` is its
 //! column name and whose `line` is the line the field starts on, counting newlines inside
 //! quoted fields earlier in the record. Fields that are not valid UTF-8 are decoded as

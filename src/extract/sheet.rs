@@ -6,7 +6,7 @@
 //! (`C17`), `line` the row number and `column` the column number.
 //!
 //! Real workbooks put titles and blank rows above the header, so the header is the first of
-//! the top rows that looks like one (see [`header_row`]); rows above it are still scanned.
+//! the top rows that looks like one (see `header_row`); rows above it are still scanned.
 //! Values are rendered as a user sees them: whole numbers without exponent or fraction
 //! (a card number stored as a number reads `4111111111111111`), dates in ISO 8601.
 
