@@ -69,15 +69,21 @@ pub struct RuleDef {
     pub test_values: Vec<TestValueDef>,
 }
 
-/// A known test or fictitious value as written in TOML (`[[test_values]]`): such a value is
-/// reported as a test value, capped at low confidence, so it never fails CI by default.
+/// Known test or fictitious values as written in TOML (`[[test_values]]`), given either as a
+/// `pattern` or as a list of `values`: such a value is reported as a test value, capped at low
+/// confidence, so it never fails CI by default.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TestValueDef {
     /// Regex over the matched value (anchor it with `^...$`).
-    pub pattern: Spanned<String>,
+    #[serde(default)]
+    pub pattern: Option<Spanned<String>>,
+    /// Literal values compared on their letters and digits only, so that `4111111111111111`
+    /// also covers `4111 1111 1111 1111` and `4111-1111-1111-1111`.
+    #[serde(default)]
+    pub values: Vec<String>,
     /// Who publishes the value as a test or never-issued number.
-    pub source: String,
+    pub source: Spanned<String>,
 }
 
 /// A compiled test value.
@@ -296,15 +302,16 @@ fn compile(def: RuleDef, text: &str, file: &str, source: &str) -> Result<Rule, V
     }
     let mut test_values = Vec::new();
     for value in &def.test_values {
-        match compile_regex(value.pattern.get_ref()) {
+        let span = value
+            .pattern
+            .as_ref()
+            .map_or(value.source.span(), Spanned::span);
+        match test_value_pattern(value).and_then(|p| compile_regex(&p)) {
             Ok(pattern) => test_values.push(TestValue {
                 pattern,
-                source: value.source.clone(),
+                source: value.source.get_ref().clone(),
             }),
-            Err(reason) => fail(
-                value.pattern.span(),
-                format!("field \"test_values\": {reason}"),
-            ),
+            Err(reason) => fail(span, format!("field \"test_values\": {reason}")),
         }
     }
     match regex {
@@ -333,6 +340,30 @@ fn compile(def: RuleDef, text: &str, file: &str, source: &str) -> Result<Rule, V
             source: source.to_string(),
         }),
         _ => Err(errors),
+    }
+}
+
+/// The regex of one `[[test_values]]` entry: its `pattern`, or its `values` joined into one
+/// anchored alternation that skips anything but letters and digits between their characters.
+fn test_value_pattern(def: &TestValueDef) -> Result<String, String> {
+    match (&def.pattern, def.values.is_empty()) {
+        (Some(pattern), true) => Ok(pattern.get_ref().clone()),
+        (None, false) => {
+            let mut alternatives = Vec::new();
+            for value in &def.values {
+                let chars: Vec<String> = value
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .map(String::from)
+                    .collect();
+                if chars.is_empty() {
+                    return Err(format!("value {value:?} has no letters or digits"));
+                }
+                alternatives.push(chars.join("[^0-9A-Za-z]*"));
+            }
+            Ok(format!("^(?:{})$", alternatives.join("|")))
+        }
+        _ => Err("give either \"pattern\" or \"values\"".into()),
     }
 }
 
@@ -452,6 +483,40 @@ keywords = ["Badge"]
         let broken = text.replace("^ACME-000000$", "^ACME-(");
         let errors = parse_rules(&broken, "acme.toml", "acme.toml").expect_err("bad pattern");
         assert!(errors[0].reason.contains("test_values"), "{errors:?}");
+    }
+
+    #[test]
+    fn test_values_listed_as_values_match_whatever_the_separators() {
+        let text = format!(
+            "{VALID}[[test_values]]\nvalues = [\"4111111111111111\", \"GB82 WEST\"]\nsource = \"docs\"\n"
+        );
+        let rules = parse_rules(&text, "acme.toml", "acme.toml").expect("valid test values");
+        let pattern = &rules[0].test_values[0].pattern;
+        for value in [
+            "4111111111111111",
+            "4111 1111 1111 1111",
+            "4111-1111-1111-1111",
+            "GB82WEST",
+        ] {
+            assert!(pattern.is_match(value.as_bytes()), "{value}");
+        }
+        for value in ["4111111111111112", "41111111111111111", "x4111111111111111"] {
+            assert!(!pattern.is_match(value.as_bytes()), "{value}");
+        }
+    }
+
+    #[test]
+    fn test_value_needs_exactly_one_of_pattern_and_values() {
+        let both = format!(
+            "{VALID}[[test_values]]\npattern = \"^A$\"\nvalues = [\"A\"]\nsource = \"docs\"\n"
+        );
+        let neither = format!("{VALID}[[test_values]]\nsource = \"docs\"\n");
+        let empty = format!("{VALID}[[test_values]]\nvalues = [\"--\"]\nsource = \"docs\"\n");
+        for text in [both, neither, empty] {
+            let errors = parse_rules(&text, "acme.toml", "acme.toml").expect_err("bad entry");
+            assert!(errors[0].reason.contains("test_values"), "{errors:?}");
+            assert!(errors[0].line >= 10, "{errors:?}");
+        }
     }
 
     #[test]
