@@ -2,8 +2,9 @@
 # Regenerates fixtures/sql/ with the real tools: PostgreSQL (pg_dump), MariaDB (mysqldump) and
 # sqlite3, all from Debian's packages. Runs as root; starts throw-away servers in a temp dir
 # (unix sockets only, no network) and stops them at the end. The data is synthetic and visibly
-# fake: example.com addresses, 555-01xx phone numbers, documented test card numbers, and SSNs of
-# a valid format that belong to nobody's published test list.
+# fake: example.com addresses, 555-21xx phone numbers, card numbers and SSNs made up with a valid
+# check digit or format. Published test numbers (555-01xx, issuers' test cards) are not used:
+# piimap reports them as test values below the default --min-confidence.
 #
 # Usage: bash scripts/make-sql-fixtures.sh   (from the repository root)
 set -euo pipefail
@@ -78,23 +79,23 @@ CREATE TABLE public.employee (
 );
 
 INSERT INTO crm.customer (first_name, last_name, email, phone, birth_date, notes) VALUES
-    ('Dana', 'O''Brien', 'dana.obrien@example.com', '+1 202-555-0143', '1984-03-07',
+    ('Dana', 'O''Brien', 'dana.obrien@example.com', '+1 202-555-2143', '1984-03-07',
      'Prefers e-mail; path C:\Users\dobrien\notes'),
     ('Zoë', 'Ångström', 'zoe.angstrom@example.com', '+46 8 555 0120', '1990-11-21',
-     E'First line of a multi-line note\nSecond line: call +1 202-555-0178'),
+     E'First line of a multi-line note\nSecond line: call +1 202-555-2178'),
     ('Łukasz', 'Żółkiewski', 'lukasz.z@example.com', NULL, NULL, E'Tab\there'),
-    ('José', 'Müller', NULL, '+1 (415) 555-0199', '1975-06-30', NULL),
+    ('José', 'Müller', NULL, '+1 (415) 555-2199', '1975-06-30', NULL),
     ('Amélie', 'Nguyễn', 'amelie.nguyen@example.com', '+33 1 55 55 01 23', '2001-01-15',
      'Said "hello" and left a \ backslash');
 
 INSERT INTO crm."Contact Log" VALUES
-    (1, 'dana.obrien@example.com', 'Asked to be called at 202-555-0143'),
+    (1, 'dana.obrien@example.com', 'Asked to be called at 202-555-2143'),
     (2, 'zoe.angstrom@example.com', NULL);
 
 INSERT INTO billing.payment_card VALUES
-    (1, 1, '4111 1111 1111 1111', 'DANA O''BRIEN'),
-    (2, 2, '5555555555554444', 'ZOE ANGSTROM'),
-    (3, 5, '3782-822463-10005', 'AMELIE NGUYEN');
+    (1, 1, '4000 1234 5678 9017', 'DANA O''BRIEN'),
+    (2, 2, '5555000012345672', 'ZOE ANGSTROM'),
+    (3, 5, '3700-012345-67899', 'AMELIE NGUYEN');
 
 INSERT INTO public.employee VALUES
     (1, 'Morgan Example', 'morgan@example.com', '536-22-7415', '192.0.2.10'),
@@ -140,13 +141,13 @@ CREATE TABLE `payment card` (
   PRIMARY KEY (`card_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 INSERT INTO customer (first_name, last_name, email, phone, notes) VALUES
-  ('Dana', 'O\'Brien', 'dana.obrien@example.com', '+1 202-555-0143', 'Path C:\\Users\\dobrien'),
-  ('Zoë', 'Ångström', 'zoe.angstrom@example.com', '+46 8 555 0120', 'Line one\nLine two: +1 202-555-0178'),
-  ('José', 'Müller', NULL, '+1 (415) 555-0199', 'Said "hi"\tthen left'),
+  ('Dana', 'O\'Brien', 'dana.obrien@example.com', '+1 202-555-2143', 'Path C:\\Users\\dobrien'),
+  ('Zoë', 'Ångström', 'zoe.angstrom@example.com', '+46 8 555 0120', 'Line one\nLine two: +1 202-555-2178'),
+  ('José', 'Müller', NULL, '+1 (415) 555-2199', 'Said "hi"\tthen left'),
   ('Amélie', 'Nguyễn', 'amelie.nguyen@example.com', NULL, NULL);
 INSERT INTO `payment card` VALUES
-  (1, '4111 1111 1111 1111', 'DANA O''BRIEN'),
-  (2, '5555555555554444', 'ZOE ANGSTROM');
+  (1, '4000 1234 5678 9017', 'DANA O''BRIEN'),
+  (2, '5555000012345672', 'ZOE ANGSTROM');
 SQL
 mysqldump --socket="$tmp/my.sock" -uroot --databases crm >"$out/mysqldump.sql"
 
@@ -158,11 +159,11 @@ CREATE TABLE customer (
   first_name TEXT, last_name TEXT, email TEXT, phone TEXT, notes TEXT, photo BLOB
 );
 INSERT INTO customer VALUES
-  (1, 'Dana', 'O''Brien', 'dana.obrien@example.com', '+1 202-555-0143', 'Path C:\Users\dobrien', x'89504E470D0A1A0A00'),
+  (1, 'Dana', 'O''Brien', 'dana.obrien@example.com', '+1 202-555-2143', 'Path C:\Users\dobrien', x'89504E470D0A1A0A00'),
   (2, 'Zoë', 'Ångström', 'zoe.angstrom@example.com', '+46 8 555 0120', 'Line one' || char(10) || 'Line two', NULL),
-  (3, 'José', 'Müller', NULL, '+1 (415) 555-0199', NULL, NULL);
+  (3, 'José', 'Müller', NULL, '+1 (415) 555-2199', NULL, NULL);
 CREATE TABLE payment_card (card_id INTEGER, card_number TEXT, holder TEXT, PRIMARY KEY (card_id)) WITHOUT ROWID;
-INSERT INTO payment_card VALUES (1, '4111 1111 1111 1111', 'DANA O''BRIEN'), (2, '5555555555554444', 'ZOE ANGSTROM');
+INSERT INTO payment_card VALUES (1, '4000 1234 5678 9017', 'DANA O''BRIEN'), (2, '5555000012345672', 'ZOE ANGSTROM');
 CREATE TABLE "order lines" (id INTEGER PRIMARY KEY, "ship to" TEXT, qty INTEGER);
 INSERT INTO "order lines" VALUES (1, 'amelie.nguyen@example.com', 2);
 SQL

@@ -3,7 +3,7 @@
 Excel and LibreOffice keep 15 significant digits, so they cannot store a 16-digit card
 number as a number exactly; other writers (XlsxWriter, used by pandas) store the full
 double, which represents every integer below 2**53 exactly. This workbook checks that piimap
-reads such a cell as the digits 4111111111111111, not 4.1111111111111E15.
+reads such a cell as the digits 4000123456789017, not 4.00012345678902E15.
 Run by scripts/make-sheet-fixtures.sh.
 """
 import sys
@@ -16,9 +16,9 @@ sheet.write(0, 0, "Payment cards - synthetic test data (example.com)")
 for col, name in enumerate(["Holder", "E-mail", "Card Number", "Expiry"]):
     sheet.write(2, col, name)
 rows = [
-    ("Jane Doe", "jane.doe@example.com", 4111111111111111, "12/29"),
-    ("John Roe", "john.roe@example.com", 5555555555554444, "01/30"),
-    ("Alex Poe", "alex.poe@example.org", 4012888888881881, "06/28"),
+    ("Jane Doe", "jane.doe@example.com", 4000123456789017, "12/29"),
+    ("John Roe", "john.roe@example.com", 5555000012345672, "01/30"),
+    ("Alex Poe", "alex.poe@example.org", 4012345678901239, "06/28"),
 ]
 for r, (holder, email, card, expiry) in enumerate(rows, start=3):
     sheet.write_string(r, 0, holder)

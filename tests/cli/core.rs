@@ -9,9 +9,9 @@ use crate::support::{fixture, piimap, repo_root, scan_json};
 /// Raw values planted in `fixtures/text/support-ticket.txt`; none may appear unmasked.
 const PLANTED: &[&str] = &[
     "jane.doe@example.com",
-    "4111 1111 1111 1111",
+    "4000 1234 5678 9017",
     "123-45-6789",
-    "GB82 WEST 1234 5698 7654 32",
+    "GB46 WEST 1234 5600 0000 01",
     "(415) 555-2671",
     "203.0.113.7",
 ];

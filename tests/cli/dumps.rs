@@ -114,13 +114,13 @@ fn dump_findings_carry_the_line_of_their_row() {
     ] {
         let card = findings_of(&report, file)
             .into_iter()
-            .find(|f| f["rule"] == "credit_card" && f["value"] == "**** **** **** 1111")
-            .unwrap_or_else(|| panic!("{file}: the 4111 test card is found"));
+            .find(|f| f["rule"] == "credit_card" && f["value"] == "**** **** **** 9017")
+            .unwrap_or_else(|| panic!("{file}: the 4000 1234 card is found"));
         assert_eq!(card["location"]["container"], container);
         assert_eq!(card["location"]["field"], "card_number");
         assert_eq!(
             card["location"]["line"],
-            line_of(file, "4111 1111 1111 1111")
+            line_of(file, "4000 1234 5678 9017")
         );
     }
 }

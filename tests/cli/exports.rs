@@ -138,11 +138,12 @@ fn csv_quirks_semicolon_latin1_tsv_and_no_header() {
         &["InvoiceDate", "termstart"],
         "date_of_birth",
     );
-    assert_classified(
-        &report,
-        "no_header.csv",
-        &[("", "column_2", "email"), ("", "column_4", "credit_card")],
-    );
+    assert_classified(&report, "no_header.csv", &[("", "column_2", "email")]);
+    // Bare card-shaped digit runs with no header to name them are weak (issue 7): below the
+    // default --min-confidence, reported when asked for.
+    assert_not_classified(&report, "no_header.csv", &["column_4"], "credit_card");
+    let (_, low) = scan_json(&["--min-confidence", "0.3", &fixture("csv/no_header.csv")]);
+    assert_classified(&low, "no_header.csv", &[("", "column_4", "credit_card")]);
 }
 
 #[test]
@@ -250,7 +251,7 @@ fn sixteen_digit_card_in_a_numeric_xlsx_cell_is_found() {
     assert_eq!(cards[0]["location"]["container"], "Payments");
     assert_eq!(cards[0]["location"]["field"], "Card Number");
     assert_eq!(cards[0]["location"]["locator"], "C4");
-    assert_eq!(cards[0]["value"], "************1111");
+    assert_eq!(cards[0]["value"], "************9017");
 }
 
 #[test]

@@ -251,7 +251,7 @@ fn inline_marker_suppresses_its_line_for_all_or_named_rules() {
         dir.path(),
         "a.txt",
         "a jane.doe@example.com # piimap:ignore\n\
-         b 4111 1111 1111 1111 bob@example.org # piimap:ignore email\n\
+         b 4000 1234 5678 9017 bob@example.org # piimap:ignore email\n\
          c carol@example.net # piimap:ignore credit_card, phone\n\
          d dave@example.com\n",
     );
@@ -260,7 +260,7 @@ fn inline_marker_suppresses_its_line_for_all_or_named_rules() {
     assert_eq!(
         values(&report),
         vec![
-            "credit_card:\"**** **** **** 1111\"",
+            "credit_card:\"**** **** **** 9017\"",
             "email:\"c***@example.net\"",
             "email:\"d***@example.com\"",
         ]
@@ -314,13 +314,13 @@ fn config_allow_list_hides_documented_values() {
     write(
         dir.path(),
         "a.txt",
-        "test card 4111 1111 1111 1111\nsupport@example.com\njane@corp.example.org\n",
+        "card 4000 1234 5678 9017\nsupport@example.com\njane@corp.example.org\n",
     );
     write(
         dir.path(),
         "ci/piimap.toml",
         "[rules.email]\nallow = ['@example\\.com$']\n\n\
-         [rules.credit_card]\nallow = ['^4111[ -]?1111[ -]?1111[ -]?1111$']\n",
+         [rules.credit_card]\nallow = ['^4000[ -]?1234[ -]?5678[ -]?9017$']\n",
     );
     let (code, report, _) = scan_in(dir.path(), &["--config", "ci/piimap.toml", "a.txt"]);
     assert_eq!(code, 1);
