@@ -659,6 +659,29 @@ HARD_NEGATIVES = [
     "{n10}",
 ]
 
+# Published test and fictitious values in the contexts a real value would have: reported only
+# as test values, below the default confidence, so a reader expects no finding on these lines.
+TEST_VALUES = [
+    "card 4111 1111 1111 1111",
+    "Visa 4242424242424242 exp 12/29",
+    "credit card number 5555555555554444",
+    "amex 3782-822463-10005",
+    "paid with 6011 1111 1111 1117",
+    "Phone: (212) 555-0142",
+    "tel +1 415-555-0100",
+    "call 202.555.0199 after 5pm",
+    "IBAN DE89 3704 0044 0532 0130 00",
+    "pay to GB82WEST12345698765432",
+    "IBAN FR14 2004 1010 0505 0001 3M02 606",
+    "SSN: 078-05-1120",
+]
+
+
+def bare_card():
+    """A Luhn-valid card-shaped digit run with no card word near it: too weak to report."""
+    prefix = rng.choice(["4" + digits(11), "4" + digits(14), "5" + str(rng.randint(1, 5)) + digits(13)])
+    return luhn_complete(prefix)
+
 
 def fill(template):
     def rnd(n):
@@ -720,6 +743,12 @@ def main():
     for _ in range(6):
         for template in HARD_NEGATIVES:
             emit([], None, fill(template))
+    lines.append("# published test and fictitious values")
+    for text in TEST_VALUES:
+        emit([], None, text)
+    lines.append("# card-shaped digit runs without a card word or column")
+    for template in ["{v}", "ref {v}", "{v} ok", "total {v}"] * 5:
+        emit([], None, template.format(v=bare_card()))
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"wrote {len(lines)} lines to {OUT}", file=sys.stderr)

@@ -214,3 +214,114 @@ fn regression_7_real_logs_hold_no_national_ids_cards_or_phones() {
     );
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
+
+/// Scans `files` (name, text) written into a temp dir with `args`; returns (exit code, report).
+fn scan_files(files: &[(&str, &str)], args: &[&str]) -> (i32, serde_json::Value) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write input");
+    }
+    let output = piimap(&["scan", "--format", "json"])
+        .args(args)
+        .arg(dir.path())
+        .output()
+        .expect("piimap runs");
+    let report = serde_json::from_slice(&output.stdout).expect("JSON report");
+    (output.status.code().unwrap_or(-1), report)
+}
+
+/// (rule, masked value, confidence, test_value) of every finding.
+fn findings(report: &serde_json::Value) -> Vec<(String, String, f64, bool)> {
+    report["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["value"].as_str().unwrap_or("").to_string(),
+                f["confidence"].as_f64().unwrap_or(-1.0),
+                f["test_value"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect()
+}
+
+/// Published test numbers in the contexts real ones would have: issuers' test cards, NANP
+/// 555-01xx numbers and the IBAN registry's examples (issue 7, "known test values").
+const TEST_VALUES: &str = "card 4111 1111 1111 1111\n\
+    Visa 4242-4242-4242-4242 exp 12/29\n\
+    amex 378282246310005\n\
+    call (415) 555-0132\n\
+    tel +1 212.555.0199\n\
+    IBAN DE89 3704 0044 0532 0130 00\n\
+    pay to GB82WEST12345698765432\n";
+
+#[test]
+fn known_test_values_are_flagged_capped_and_do_not_fail_the_scan() {
+    let (code, report) = scan_files(&[("a.txt", TEST_VALUES)], &[]);
+    assert_eq!(code, 0, "{}", report["findings"]);
+    assert_eq!(findings(&report), vec![]);
+
+    let (code, report) = scan_files(&[("a.txt", TEST_VALUES)], &["--min-confidence", "0"]);
+    assert_eq!(
+        code, 1,
+        "shown on request, and then at or above --fail-on low"
+    );
+    let all = findings(&report);
+    let mut rules: Vec<&str> = all.iter().map(|f| f.0.as_str()).collect();
+    rules.dedup();
+    assert_eq!(rules, vec!["credit_card", "phone", "iban"], "{all:#?}");
+    assert_eq!(all.len(), 7, "{all:#?}");
+    assert!(all.iter().all(|f| f.3 && f.2 <= 0.2), "{all:#?}");
+}
+
+#[test]
+fn real_looking_number_next_to_a_test_value_still_fails_the_scan() {
+    let text = "cards 4111 1111 1111 1111 and 4000 1234 5678 9017\n\
+                call (415) 555-0132 or (415) 555-2671\n\
+                IBAN DE89 3704 0044 0532 0130 00, now DE79 1001 0010 0012 3456 78\n";
+    let (code, report) = scan_files(&[("a.txt", text)], &[]);
+    assert_eq!(code, 1);
+    let all = findings(&report);
+    let got: Vec<(&str, &str, bool)> = all
+        .iter()
+        .map(|f| (f.0.as_str(), f.1.as_str(), f.3))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("credit_card", "**** **** **** 9017", false),
+            ("phone", "(***) ***-2671", false),
+            ("iban", "**** **** **** **** **56 78", false),
+        ],
+        "{all:#?}"
+    );
+}
+
+/// A bare run of digits that passes Luhn is weak on its own (one number in ten does): it is a
+/// card number when a card word is near it or its column is named like one (issue 7).
+#[test]
+fn bare_card_shaped_number_needs_a_card_word_or_column() {
+    let cards = |report: &serde_json::Value| {
+        findings(report)
+            .into_iter()
+            .filter(|f| f.0 == "credit_card")
+            .map(|f| f.1)
+            .collect::<Vec<String>>()
+    };
+    let (code, report) = scan_files(&[("a.txt", "ref 4012345678909\n4532015112830366\n")], &[]);
+    assert_eq!((code, cards(&report)), (0, vec![]));
+
+    let (_, report) = scan_files(
+        &[("a.txt", "card 4012345678909\nVisa: 4532015112830366\n")],
+        &[],
+    );
+    assert_eq!(cards(&report), vec!["*********8909", "************0366"]);
+
+    let csv = "id,card_number,note\n1,4532015112830366,ok\n";
+    let (_, report) = scan_files(&[("a.csv", csv)], &[]);
+    assert_eq!(cards(&report), vec!["************0366"]);
+    let (_, report) = scan_files(&[("a.csv", &csv.replace("card_number", "reference"))], &[]);
+    assert_eq!(cards(&report), Vec::<String>::new());
+}
