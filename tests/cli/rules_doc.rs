@@ -13,13 +13,26 @@ fn rules_markdown() -> String {
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         .collect();
     files.sort();
+    let tables: Vec<(String, toml::Table)> = files
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path).expect("rule file readable");
+            let table = toml::from_str(&text).expect("rule file is TOML");
+            (text, table)
+        })
+        .collect();
+    let mut out = rules_table(&tables);
+    out.push_str(&test_values_table(&tables));
+    out
+}
+
+/// The table of rules: one row per rule file.
+fn rules_table(tables: &[(String, toml::Table)]) -> String {
     let mut out = String::from(
         "# Built-in rules\n\nGenerated from `rules/*.toml` by `tests/cli/rules_doc.rs`; do not edit.\n\n\
          | id | name | category | severity | validator | specification |\n|---|---|---|---|---|---|\n",
     );
-    for path in files {
-        let text = std::fs::read_to_string(&path).expect("rule file readable");
-        let table: toml::Table = toml::from_str(&text).expect("rule file is TOML");
+    for (text, table) in tables {
         let field = |key: &str| {
             table
                 .get(key)
@@ -45,6 +58,34 @@ fn rules_markdown() -> String {
             validator,
             spec.join(" ").replace('|', "\\|")
         ));
+    }
+    out
+}
+
+/// The known test values of every rule, each `[[test_values]]` entry with its source.
+fn test_values_table(tables: &[(String, toml::Table)]) -> String {
+    let mut out = String::from(
+        "\n## Known test values\n\nReported with `\"test_value\": true` and a confidence of at most 0.2.\n\n\
+         | id | values | source |\n|---|---|---|\n",
+    );
+    for (_, table) in tables {
+        let id = table.get("id").and_then(|v| v.as_str()).unwrap_or("");
+        let entries = table.get("test_values").and_then(|v| v.as_array());
+        for entry in entries.into_iter().flatten() {
+            let text = |key: &str| entry.get(key).and_then(|v| v.as_str()).unwrap_or("");
+            let values: Vec<String> = match entry.get("values").and_then(|v| v.as_array()) {
+                Some(list) => list
+                    .iter()
+                    .map(|v| format!("`{}`", v.as_str().unwrap_or("")))
+                    .collect(),
+                None => vec![format!("`{}`", text("pattern"))],
+            };
+            out.push_str(&format!(
+                "| `{id}` | {} | {} |\n",
+                values.join(" ").replace('|', "\\|"),
+                text("source").replace('|', "\\|")
+            ));
+        }
     }
     out
 }
