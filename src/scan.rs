@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::config::ScanConfig;
 use crate::datamap;
-use crate::detect::{Detector, Match, ignore};
+use crate::detect::{Detector, FieldMemo, Match, ignore};
 use crate::extract::{self, Cell, ExtractError, FileKind, Location, Sampling};
 use crate::finding::{self, Evidence, Finding};
 use crate::report::{Report, Summary, Tool};
@@ -304,6 +304,7 @@ struct Collector<'a> {
     config: &'a ScanConfig,
     detector: &'a Detector,
     matches: Vec<Match>,
+    field_memo: FieldMemo,
     findings: Vec<Finding>,
     fields: datamap::FieldTally,
     matched_rules: Vec<usize>,
@@ -317,6 +318,7 @@ impl<'a> Collector<'a> {
             config,
             detector,
             matches: Vec::new(),
+            field_memo: FieldMemo::default(),
             findings: Vec::new(),
             fields: datamap::FieldTally::default(),
             matched_rules: Vec::new(),
@@ -326,7 +328,8 @@ impl<'a> Collector<'a> {
 
     fn add(&mut self, cell: &Cell<'_>) {
         self.matches.clear();
-        self.detector.detect(cell, &mut self.matches);
+        self.detector
+            .detect_in(cell, &mut self.field_memo, &mut self.matches);
         self.matches
             .retain(|m| m.confidence >= self.config.min_confidence);
         self.matches.sort_by_key(|m| m.start);
