@@ -2,7 +2,7 @@
 //! personal data), in MB/s.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use piimap::detect::{Detector, ValidationContext, builtin};
+use piimap::detect::{DEFAULT_MIN_CONFIDENCE, Detector, ValidationContext, builtin};
 use piimap::extract::Cell;
 
 fn sample_text() -> Vec<u8> {
@@ -25,6 +25,7 @@ fn detect(c: &mut Criterion) {
     let detector = Detector::new(
         builtin::rules().expect("built-in rules"),
         ValidationContext::default(),
+        DEFAULT_MIN_CONFIDENCE,
     )
     .expect("rules combine");
     let text = sample_text();

@@ -139,6 +139,9 @@ pub fn mask(value: &str) -> String {
         .collect()
 }
 
+/// Lower-case hexadecimal digits, for writing fingerprints.
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
 /// Fingerprint of a finding: a fixed hash (SHA-256, truncated to 128 bits) of the rule, the
 /// path, the container, the field, the masked value and `occurrence`, the number of earlier
 /// findings in the same file with the same rule, field and masked value.
@@ -165,7 +168,12 @@ pub fn fingerprint(
     }
     hasher.update(occurrence.to_le_bytes());
     let digest = hasher.finalize();
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(32);
+    for byte in &digest[..16] {
+        hex.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX_DIGITS[usize::from(byte & 0x0f)]));
+    }
+    hex
 }
 
 #[cfg(test)]

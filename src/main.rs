@@ -13,7 +13,7 @@ use piimap::baseline::{self, Baseline, Date};
 use piimap::cli::{Args, Command, ListFormat, MergeArgs, ReportArgs, RulesCommand, ScanArgs};
 use piimap::config::{self, ScanConfig};
 use piimap::detect::rule::load_rules_file;
-use piimap::detect::{Detector, Rule};
+use piimap::detect::{DEFAULT_MIN_CONFIDENCE, Detector, Rule};
 use piimap::exit_code::ExitCode;
 use piimap::finding::Finding;
 use piimap::merge;
@@ -59,7 +59,11 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode> {
         (None, Some(path)) => (Some(Baseline::read(path)?), None),
         (None, None) => (None, None),
     };
-    let detector = Detector::new(config.load_rules()?, config.validation.clone())?;
+    let detector = Detector::new(
+        config.load_rules()?,
+        config.validation.clone(),
+        config.min_confidence,
+    )?;
     if config.show_values {
         eprintln!("piimap: warning: --show-values puts unmasked personal data in the report");
     }
@@ -350,7 +354,7 @@ fn check_rules(file: &std::path::Path) -> Result<ExitCode> {
         }
     };
     let count = rules.len();
-    let detector = Detector::new(rules, Default::default())?;
+    let detector = Detector::new(rules, Default::default(), DEFAULT_MIN_CONFIDENCE)?;
     let problems = detector.check_examples();
     if problems.is_empty() {
         println!("{}: {count} rule(s) OK", file.display());

@@ -12,7 +12,7 @@ use super::rule::{Rule, normalize_field_name};
 use crate::finding::Category;
 
 /// How far, in bytes, before and after a match a keyword counts as near.
-const WINDOW: usize = 48;
+pub(super) const WINDOW: usize = 48;
 
 /// A rule's compiled context words.
 #[derive(Debug)]
@@ -119,7 +119,7 @@ impl IdentifierWords {
     }
 }
 
-fn automaton(words: &[String]) -> Option<AhoCorasick> {
+pub(super) fn automaton(words: &[String]) -> Option<AhoCorasick> {
     if words.is_empty() {
         return None;
     }
@@ -134,10 +134,12 @@ fn has_word_near(automaton: Option<&AhoCorasick>, text: &[u8], start: usize, end
     let Some(automaton) = automaton else {
         return false;
     };
-    let window = line_window(text, start, end);
+    let from = line_bound_before(text, start);
+    let window = &text[from..line_bound_after(text, end)];
+    // Whole words are judged in the text, not the window: a window edge does not end a word.
     automaton
         .find_iter(window)
-        .any(|hit| is_whole_word(window, hit.start(), hit.end()))
+        .any(|hit| is_whole_word(text, from + hit.start(), from + hit.end()))
 }
 
 /// The text around `text[start..end]` where context words count: its own line, at most
@@ -147,7 +149,7 @@ fn line_window(text: &[u8], start: usize, end: usize) -> &[u8] {
 }
 
 /// True when `window[start..end]` is not glued to letters or digits on either side.
-fn is_whole_word(window: &[u8], start: usize, end: usize) -> bool {
+pub(super) fn is_whole_word(window: &[u8], start: usize, end: usize) -> bool {
     !continues_word(char_before(window, start)) && !continues_word(char_after(window, end))
 }
 

@@ -9,6 +9,7 @@ pub mod builtin;
 mod context;
 pub mod field;
 pub mod ignore;
+mod keyword_gate;
 pub mod rule;
 pub mod validate;
 
@@ -22,6 +23,7 @@ use regex_automata::{Input, Span};
 use crate::extract::Cell;
 pub use context::{Context, IdentifierWords};
 pub use field::FieldWords;
+use keyword_gate::{KeywordGate, Stretch};
 pub use rule::{Rule, RuleError};
 pub use validate::{ValidationContext, Validator};
 
@@ -66,8 +68,12 @@ pub struct Detector {
     rules: Vec<Rule>,
     contexts: Vec<Context>,
     identifier_words: IdentifierWords,
-    /// Indices of the rules with a regex, in the order of the combined automata's patterns.
+    /// Indices of the rules the combined automata run, in the order of their patterns: the
+    /// rules with a regex that can be reported without a keyword.
     value_rules: Vec<usize>,
+    /// Rules with a regex that need a keyword or field name (see [`keyword_gate`]).
+    gated_rules: Vec<usize>,
+    keyword_gate: KeywordGate,
     /// Normalised negative keywords of each rule, vetoing field names.
     name_vetoes: Vec<Vec<String>>,
     any_rule: meta::Regex,
@@ -81,12 +87,21 @@ pub struct Detector {
 pub struct DetectorError(String);
 
 impl Detector {
-    /// Compiles the combined automata for `rules`.
-    pub fn new(rules: Vec<Rule>, validation: ValidationContext) -> Result<Self, DetectorError> {
-        let value_rules: Vec<usize> = (0..rules.len())
+    /// Compiles the combined automata for `rules`. Matches below `min_confidence` may be left
+    /// out: rules that need a keyword to reach it run only near their keywords.
+    pub fn new(
+        rules: Vec<Rule>,
+        validation: ValidationContext,
+        min_confidence: f64,
+    ) -> Result<Self, DetectorError> {
+        let (gated_rules, value_rules): (Vec<usize>, Vec<usize>) = (0..rules.len())
             .filter(|&i| rules[i].pattern.is_some())
+            .partition(|&i| needs_keyword(&rules[i], min_confidence));
+        let patterns: Vec<&str> = value_rules
+            .iter()
+            .filter_map(|&i| rules[i].pattern.as_deref())
             .collect();
-        let patterns: Vec<&str> = rules.iter().filter_map(|r| r.pattern.as_deref()).collect();
+        let keyword_gate = KeywordGate::new(&rules, &gated_rules);
         let any_rule = meta::Regex::builder()
             .syntax(syntax::Config::new().unicode(false).utf8(false))
             .build_many(&patterns)
@@ -113,6 +128,8 @@ impl Detector {
             contexts,
             identifier_words,
             value_rules,
+            gated_rules,
+            keyword_gate,
             name_vetoes,
             any_rule,
             which_rules,
@@ -133,11 +150,19 @@ impl Detector {
     /// Like [`Detector::detect`], remembering in `memo` which rules each field name names, so
     /// the cells of one column compare their field name with the rules once.
     pub fn detect_in(&self, cell: &Cell<'_>, memo: &mut FieldMemo, out: &mut Vec<Match>) {
-        let text = cell.text;
         let field = &mut FieldName {
             raw: cell.field,
             memo,
         };
+        self.detect_ungated(cell.text, field, out);
+        if !self.gated_rules.is_empty() {
+            self.detect_gated(cell.text, field, out);
+        }
+    }
+
+    /// Runs the combined automata over `text`, then the matching rules on the lines they
+    /// point at.
+    fn detect_ungated(&self, text: &[u8], field: &mut FieldName<'_, '_>, out: &mut Vec<Match>) {
         if text.len() <= SHORT_CELL && memchr::memchr(b'\n', text).is_none() {
             self.detect_line(text, 0..text.len(), field, out);
             return;
@@ -159,6 +184,49 @@ impl Detector {
         }
     }
 
+    /// Runs the gated rules over the whole of a field named for them, and near their keywords.
+    fn detect_gated(&self, text: &[u8], field: &mut FieldName<'_, '_>, out: &mut Vec<Match>) {
+        let mut stretches = Vec::new();
+        for &rule in &self.gated_rules {
+            if field.names(self, rule) {
+                stretches.push(Stretch {
+                    rule,
+                    start: 0,
+                    last_start: text.len(),
+                    line_end: text.len(),
+                });
+            }
+        }
+        self.keyword_gate.stretches(text, &mut stretches);
+        let first_new = out.len();
+        for stretch in stretches {
+            let Some(regex) = &self.rules[stretch.rule].regex else {
+                continue;
+            };
+            let haystack = &text[..stretch.line_end];
+            let mut at = stretch.start;
+            while let Some(m) = regex.find_at(haystack, at) {
+                if m.start() > stretch.last_start {
+                    break;
+                }
+                let seen = out[first_new..]
+                    .iter()
+                    .any(|o| o.rule == stretch.rule && o.start == m.start());
+                if !seen {
+                    self.push_match(stretch.rule, text, m.start(), m.end(), field, out);
+                }
+                at = if m.end() > m.start() {
+                    m.end()
+                } else {
+                    m.end() + 1
+                };
+                if at > haystack.len() {
+                    break;
+                }
+            }
+        }
+    }
+
     fn detect_line(
         &self,
         text: &[u8],
@@ -174,21 +242,34 @@ impl Detector {
             };
             for m in regex.find_iter(line_text) {
                 let (start, end) = (line.start + m.start(), line.start + m.end());
-                if let Some(confidence) = self.score(index, text, start, end, field) {
-                    let test_value = is_test_value(&self.rules[index], &text[start..end]);
-                    out.push(Match {
-                        rule: index,
-                        start,
-                        end,
-                        confidence: if test_value {
-                            confidence.min(TEST_VALUE_CONFIDENCE)
-                        } else {
-                            confidence
-                        },
-                        test_value,
-                    });
-                }
+                self.push_match(index, text, start, end, field, out);
             }
+        }
+    }
+
+    /// Scores the candidate `text[start..end]` of rule `index` and keeps it when it passes.
+    fn push_match(
+        &self,
+        index: usize,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        field: &mut FieldName<'_, '_>,
+        out: &mut Vec<Match>,
+    ) {
+        if let Some(confidence) = self.score(index, text, start, end, field) {
+            let test_value = is_test_value(&self.rules[index], &text[start..end]);
+            out.push(Match {
+                rule: index,
+                start,
+                end,
+                confidence: if test_value {
+                    confidence.min(TEST_VALUE_CONFIDENCE)
+                } else {
+                    confidence
+                },
+                test_value,
+            });
         }
     }
 
@@ -319,6 +400,12 @@ impl Detector {
     }
 }
 
+/// True when `rule` reaches `min_confidence` only with a keyword near the match or a field
+/// name naming it: its confidence without context is below the threshold.
+fn needs_keyword(rule: &Rule, min_confidence: f64) -> bool {
+    rule.confidence.max(rule.bare_confidence.unwrap_or(0.0)) < min_confidence
+}
+
 /// True when `value` is one of `rule`'s known test values.
 fn is_test_value(rule: &Rule, value: &[u8]) -> bool {
     rule.test_values.iter().any(|t| t.pattern.is_match(value))
@@ -405,10 +492,16 @@ impl FieldName<'_, '_> {
 mod tests {
     use super::*;
 
+    /// The built-in rules, every match kept whatever its confidence.
     fn detector() -> Detector {
+        detector_at(0.0)
+    }
+
+    fn detector_at(min_confidence: f64) -> Detector {
         Detector::new(
             builtin::rules().expect("built-in rules compile"),
             ValidationContext::default(),
+            min_confidence,
         )
         .expect("rules combine")
     }
@@ -519,5 +612,48 @@ mod tests {
     fn dotted_version_is_not_an_ip_address() {
         assert!(found("build 1.2.3.4.5 done").is_empty());
         assert_eq!(found("from 10.0.0.1.")[0].1, "10.0.0.1");
+    }
+
+    /// Matches at or above the default threshold, as (rule, start, end, confidence).
+    fn reported(detector: &Detector, cell: &Cell<'_>) -> Vec<(usize, usize, usize, u64)> {
+        let mut out = Vec::new();
+        detector.detect(cell, &mut out);
+        let mut kept: Vec<_> = out
+            .iter()
+            .filter(|m| m.confidence >= DEFAULT_MIN_CONFIDENCE)
+            .map(|m| (m.rule, m.start, m.end, (m.confidence * 100.0) as u64))
+            .collect();
+        kept.sort_unstable();
+        kept
+    }
+
+    #[test]
+    fn keyword_gated_rules_report_what_running_everywhere_reports() {
+        let everywhere = detector();
+        let gated = detector_at(DEFAULT_MIN_CONFIDENCE);
+        assert!(!gated.gated_rules.is_empty());
+        let corpus = include_str!("../../tests/accuracy/corpus.tsv");
+        let mut compared = 0;
+        for line in corpus.lines().filter(|l| !l.starts_with('#')) {
+            let mut columns = line.splitn(3, '\t');
+            let (_, field, text) = (columns.next(), columns.next(), columns.next());
+            let (Some(field), Some(text)) = (field, text) else {
+                continue;
+            };
+            let cell = Cell {
+                field: (field != "-").then_some(field),
+                ..Cell::plain(text.as_bytes(), 1)
+            };
+            let expected = reported(&everywhere, &cell);
+            assert_eq!(reported(&gated, &cell), expected, "{line}");
+            compared += usize::from(!expected.is_empty());
+        }
+        assert!(compared > 1000, "only {compared} lines with findings");
+        let log = "2024-05-01T10:00:00Z born 1980-04-12 in Utrecht\n\
+                   2024-05-01T10:00:01Z pid 4242 date 2024-05-01 ok\n";
+        let cell = Cell::plain(log.as_bytes(), 1);
+        let expected = reported(&everywhere, &cell);
+        assert!(!expected.is_empty());
+        assert_eq!(reported(&gated, &cell), expected);
     }
 }

@@ -118,7 +118,8 @@ fn every_validated_rule_meets_precision_and_recall_floors() {
         .filter(|r| r.regex.is_some())
         .map(|r| r.id.clone())
         .collect();
-    let detector = Detector::new(rules, ValidationContext::default()).expect("rules combine");
+    let detector = Detector::new(rules, ValidationContext::default(), DEFAULT_MIN_CONFIDENCE)
+        .expect("rules combine");
     let mut counts: BTreeMap<String, Counts> = ids
         .iter()
         .map(|id| (id.clone(), Counts::default()))

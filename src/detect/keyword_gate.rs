@@ -1,0 +1,128 @@
+//! Rules that only a keyword can carry to the reporting threshold.
+//!
+//! A rule whose confidence without context is below `--min-confidence` (a bare 9-digit number
+//! that passes a national id's check digit, a date that may be a birth date) is only reported
+//! when one of its keywords stands near the match or its field name names it. Such rules are
+//! left out of the combined automata: they run only on the lines where a keyword of theirs
+//! stands, and in fields named for them. The findings are the same as running them
+//! everywhere; the timestamps of a log no longer each cost a date check.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::context::{WINDOW, is_whole_word};
+use super::rule::Rule;
+
+/// How far before or after a keyword a match may start and still be boosted by it, with
+/// room for long identifiers.
+const REACH: usize = WINDOW + 256;
+
+/// The keywords of the gated rules.
+#[derive(Debug)]
+pub(super) struct KeywordGate {
+    automaton: Option<AhoCorasick>,
+    /// For each keyword of the automaton, the gated rules that list it.
+    owners: Vec<Vec<usize>>,
+}
+
+/// A stretch of text where a gated rule must run: from `start` (matches may begin there or
+/// later) to the end of the keyword's line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Stretch {
+    /// The gated rule.
+    pub rule: usize,
+    /// Where its matches may start.
+    pub start: usize,
+    /// Matches starting after this are too far from the keyword.
+    pub last_start: usize,
+    /// The end of the keyword's line.
+    pub line_end: usize,
+}
+
+impl KeywordGate {
+    /// Collects the keywords of `gated`, indices into `rules`.
+    pub fn new(rules: &[Rule], gated: &[usize]) -> Self {
+        let mut words: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        for &index in gated {
+            for word in &rules[index].keywords {
+                match words.iter().position(|w| w.eq_ignore_ascii_case(word)) {
+                    Some(at) => owners[at].push(index),
+                    None => {
+                        words.push(word.clone());
+                        owners.push(vec![index]);
+                    }
+                }
+            }
+        }
+        // Every occurrence of every keyword, overlapping ones included, so no keyword that
+        // boosts a match is hidden behind a longer one.
+        let automaton = (!words.is_empty())
+            .then(|| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&words)
+                    .ok()
+            })
+            .flatten();
+        KeywordGate { automaton, owners }
+    }
+
+    /// The stretches of `text` around each whole-word keyword of a gated rule.
+    pub fn stretches(&self, text: &[u8], out: &mut Vec<Stretch>) {
+        let Some(automaton) = &self.automaton else {
+            return;
+        };
+        for hit in automaton.find_overlapping_iter(text) {
+            if !is_whole_word(text, hit.start(), hit.end()) {
+                continue;
+            }
+            let line_start = memchr::memrchr(b'\n', &text[..hit.start()]).map_or(0, |i| i + 1);
+            let line_end =
+                memchr::memchr(b'\n', &text[hit.end()..]).map_or(text.len(), |i| hit.end() + i);
+            for &rule in &self.owners[hit.pattern().as_usize()] {
+                out.push(Stretch {
+                    rule,
+                    start: hit.start().saturating_sub(REACH).max(line_start),
+                    last_start: hit.end() + REACH,
+                    line_end,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::builtin;
+
+    fn gate_for(id: &str) -> (KeywordGate, usize) {
+        let rules = builtin::rules().expect("built-in rules");
+        let index = rules.iter().position(|r| r.id == id).expect("rule");
+        (KeywordGate::new(&rules, &[index]), index)
+    }
+
+    #[test]
+    fn stretch_covers_the_keyword_line_only() {
+        let (gate, index) = gate_for("date_of_birth");
+        let text = b"2024-01-02 start\nborn 1980-04-12 in Lyon\n2024-01-03 end";
+        let mut out = Vec::new();
+        gate.stretches(text, &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0].rule, index);
+        assert_eq!(out[0].start, 17);
+        assert_eq!(
+            &text[out[0].start..out[0].line_end],
+            b"born 1980-04-12 in Lyon"
+        );
+    }
+
+    #[test]
+    fn keyword_inside_a_word_opens_no_stretch() {
+        let (gate, _) = gate_for("date_of_birth");
+        let mut out = Vec::new();
+        gate.stretches(b"reborn 1980-04-12 stillborn", &mut out);
+        assert!(out.is_empty(), "{out:?}");
+    }
+}
