@@ -24,14 +24,15 @@
 //! }
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
+use std::io;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{self, Finding};
-use crate::report::Report;
+use crate::finding;
+use crate::report::{Findings, Report};
 
 /// Layout version of the baseline file.
 pub const VERSION: u32 = 1;
@@ -151,11 +152,12 @@ impl Baseline {
     /// A baseline of `findings`. Notes (`reason`, `accepted_by`, `expires`) of entries of
     /// `previous` with the same fingerprint are kept. `raw_values` says the findings hold
     /// unmasked values (`--show-values`): they are masked here, as a baseline never holds one.
+    /// Fails only when spilled findings cannot be read back.
     pub fn from_findings(
-        findings: &[Finding],
+        findings: &Findings,
         previous: Option<&Baseline>,
         raw_values: bool,
-    ) -> Self {
+    ) -> io::Result<Self> {
         let notes: HashMap<&str, &Entry> = previous
             .map(|b| {
                 b.entries
@@ -167,8 +169,9 @@ impl Baseline {
         let mut entries: Vec<Entry> = findings
             .iter()
             .map(|f| {
+                let f = f?;
                 let old = notes.get(f.fingerprint.as_str());
-                Entry {
+                Ok(Entry {
                     fingerprint: f.fingerprint.clone(),
                     rule: f.rule.clone(),
                     path: f.path.clone(),
@@ -180,9 +183,9 @@ impl Baseline {
                     reason: old.and_then(|e| e.reason.clone()),
                     accepted_by: old.and_then(|e| e.accepted_by.clone()),
                     expires: old.and_then(|e| e.expires),
-                }
+                })
             })
-            .collect();
+            .collect::<io::Result<_>>()?;
         entries.sort_by(|a, b| {
             (&a.path, &a.rule, &a.value, &a.fingerprint).cmp(&(
                 &b.path,
@@ -191,10 +194,10 @@ impl Baseline {
                 &b.fingerprint,
             ))
         });
-        Baseline {
+        Ok(Baseline {
             version: VERSION,
             entries,
-        }
+        })
     }
 
     /// Writes the baseline as pretty JSON.
@@ -210,8 +213,15 @@ impl Baseline {
 
     /// Removes from `report` every finding that a live (not expired on `today`) entry matches,
     /// updates its counts, and records what happened in `report.baseline`.
-    /// `path` names the baseline in the report; `list_unused` fills `unused`.
-    pub fn apply(&self, report: &mut Report, path: &Path, today: Date, list_unused: bool) {
+    /// `path` names the baseline in the report; `list_unused` fills `unused`. Fails only when
+    /// spilled findings cannot be read back.
+    pub fn apply(
+        &self,
+        report: &mut Report,
+        path: &Path,
+        today: Date,
+        list_unused: bool,
+    ) -> io::Result<()> {
         let by_fingerprint: HashMap<&str, usize> = self
             .entries
             .iter()
@@ -220,15 +230,20 @@ impl Baseline {
             .collect();
         let is_live = |entry: &Entry| entry.expires.is_none_or(|last| today <= last);
         let mut used = vec![false; self.entries.len()];
-        report
-            .findings
-            .retain(|f| match by_fingerprint.get(f.fingerprint.as_str()) {
+        let mut by_rule: BTreeMap<String, u64> = BTreeMap::new();
+        report.findings.retain(|f| {
+            let keep = match by_fingerprint.get(f.fingerprint.as_str()) {
                 Some(&i) => {
                     used[i] = true;
                     !is_live(&self.entries[i])
                 }
                 None => true,
-            });
+            };
+            if keep {
+                *by_rule.entry(f.rule.clone()).or_default() += 1;
+            }
+            keep
+        })?;
         let expired: Vec<Entry> = self
             .entries
             .iter()
@@ -243,8 +258,10 @@ impl Baseline {
                 .map(|(e, _)| e.clone())
                 .collect()
         });
-        let suppressed = report.summary.findings - report.findings.len() as u64;
-        recount(report);
+        // The data map is left as it is: it maps where personal data lives, accepted or not.
+        let suppressed = report.summary.findings - report.findings.len();
+        report.summary.findings = report.findings.len();
+        report.summary.by_rule = by_rule;
         report.summary.baseline_suppressed += suppressed;
         report.baseline = Some(Applied {
             path: path.display().to_string(),
@@ -253,17 +270,7 @@ impl Baseline {
             expired,
             unused,
         });
-    }
-}
-
-/// Brings the report's totals in line with its (filtered) findings. The data map is left as
-/// it is: it maps where personal data lives, accepted or not.
-fn recount(report: &mut Report) {
-    let summary = &mut report.summary;
-    summary.findings = report.findings.len() as u64;
-    summary.by_rule.clear();
-    for finding in &report.findings {
-        *summary.by_rule.entry(finding.rule.clone()).or_default() += 1;
+        Ok(())
     }
 }
 
@@ -366,7 +373,7 @@ impl<'de> Deserialize<'de> for Date {
 mod tests {
     use super::*;
     use crate::extract::Location;
-    use crate::finding::{Category, Evidence, Severity};
+    use crate::finding::{Category, Evidence, Finding, Severity};
 
     fn finding(path: &str, value: &str, fingerprint: &str) -> Finding {
         Finding {
@@ -390,18 +397,33 @@ mod tests {
     }
 
     fn report(findings: Vec<Finding>) -> Report {
-        let mut report = Report {
+        let mut summary = crate::report::Summary {
+            findings: findings.len() as u64,
+            ..Default::default()
+        };
+        for f in &findings {
+            *summary.by_rule.entry(f.rule.clone()).or_default() += 1;
+        }
+        Report {
             schema_version: crate::report::SCHEMA_VERSION,
             tool: crate::report::Tool::current(),
-            summary: Default::default(),
-            findings,
+            summary,
+            findings: findings.into(),
             data_map: Vec::new(),
             skipped: Vec::new(),
             errors: Vec::new(),
             baseline: None,
-        };
-        recount(&mut report);
-        report
+        }
+    }
+
+    fn baseline_of(findings: &[Finding], previous: Option<&Baseline>, raw: bool) -> Baseline {
+        Baseline::from_findings(&findings.to_vec().into(), previous, raw).expect("in memory")
+    }
+
+    fn apply(baseline: &Baseline, report: &mut Report, today: &str, list_unused: bool) {
+        baseline
+            .apply(report, Path::new("b.json"), date(today), list_unused)
+            .expect("in memory");
     }
 
     fn date(text: &str) -> Date {
@@ -411,15 +433,17 @@ mod tests {
     #[test]
     fn matching_entries_are_suppressed_and_counted() {
         let old = [finding("a.txt", "j***@example.com", "f1")];
-        let baseline = Baseline::from_findings(&old, None, false);
+        let baseline = baseline_of(&old, None, false);
         let mut now = report(vec![
             finding("a.txt", "j***@example.com", "f1"),
             finding("a.txt", "k***@example.com", "f2"),
         ]);
-        baseline.apply(&mut now, Path::new("b.json"), date("2026-01-01"), true);
+        apply(&baseline, &mut now, "2026-01-01", true);
         assert_eq!(now.findings.len(), 1);
-        assert_eq!(now.findings[0].fingerprint, "f2");
+        let kept = now.findings.clone().into_vec().expect("in memory");
+        assert_eq!(kept[0].fingerprint, "f2");
         assert_eq!(now.summary.findings, 1);
+        assert_eq!(now.summary.by_rule["email"], 1);
         assert_eq!(now.summary.baseline_suppressed, 1);
         assert_eq!(
             now.baseline.as_ref().and_then(|b| b.unused.clone()),
@@ -429,14 +453,13 @@ mod tests {
 
     #[test]
     fn expired_entry_suppresses_nothing_and_is_listed() {
-        let mut baseline =
-            Baseline::from_findings(&[finding("a", "j***@x.org", "f1")], None, false);
+        let mut baseline = baseline_of(&[finding("a", "j***@x.org", "f1")], None, false);
         baseline.entries[0].expires = Some(date("2026-03-31"));
         let mut on_last_day = report(vec![finding("a", "j***@x.org", "f1")]);
-        baseline.apply(&mut on_last_day, Path::new("b"), date("2026-03-31"), false);
+        apply(&baseline, &mut on_last_day, "2026-03-31", false);
         assert!(on_last_day.findings.is_empty());
         let mut day_after = report(vec![finding("a", "j***@x.org", "f1")]);
-        baseline.apply(&mut day_after, Path::new("b"), date("2026-04-01"), false);
+        apply(&baseline, &mut day_after, "2026-04-01", false);
         assert_eq!(day_after.findings.len(), 1);
         let applied = day_after.baseline.expect("applied");
         assert_eq!(applied.expired.len(), 1);
@@ -445,10 +468,10 @@ mod tests {
 
     #[test]
     fn raw_values_are_masked_and_notes_kept() {
-        let mut previous = Baseline::from_findings(&[finding("a", "x", "f1")], None, false);
+        let mut previous = baseline_of(&[finding("a", "x", "f1")], None, false);
         previous.entries[0].reason = Some("public address".into());
         let raw = [finding("a", "jane@example.com", "f1")];
-        let baseline = Baseline::from_findings(&raw, Some(&previous), true);
+        let baseline = baseline_of(&raw, Some(&previous), true);
         assert_eq!(baseline.entries[0].value, "j***@example.com");
         assert_eq!(
             baseline.entries[0].reason.as_deref(),

@@ -8,6 +8,7 @@
 //! field-name rule (no value pattern) names it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -135,23 +136,120 @@ pub struct FileFields {
     pub sampled: Vec<Option<String>>,
 }
 
-/// Groups `findings` by (path, container, field), in that order, and classifies structured
-/// fields from `files` with `threshold` (see the module doc).
-pub fn build(findings: &[Finding], files: &[FileFields], threshold: f64) -> Vec<DataMapEntry> {
-    type Key<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
-    let mut rows: BTreeMap<Key<'_>, (BTreeMap<String, u64>, BTreeSet<String>)> = BTreeMap::new();
-    for finding in findings {
-        let key = (
-            finding.path.as_str(),
-            finding.location.container.as_deref(),
-            finding.location.field.as_deref(),
+/// Findings counted per place (path, container, field) as they are made, so that the data map
+/// and the summary never need the findings themselves: memory grows with the number of places,
+/// not of findings.
+#[derive(Debug, Default)]
+pub struct FindingTally {
+    slots: HashMap<String, usize>,
+    places: Vec<Place>,
+    key: String,
+}
+
+/// The findings counted in one place.
+#[derive(Debug)]
+struct Place {
+    path: String,
+    container: Option<String>,
+    field: Option<String>,
+    by_rule: BTreeMap<String, u64>,
+    /// Rules with a finding whose evidence is the field's name.
+    by_name: BTreeSet<String>,
+}
+
+impl FindingTally {
+    /// Counts `finding` in its place.
+    pub fn add(&mut self, finding: &Finding) {
+        let location = &finding.location;
+        let slot = self.slot(
+            &finding.path,
+            location.container.as_deref(),
+            location.field.as_deref(),
         );
-        let (by_rule, by_name) = rows.entry(key).or_default();
-        *by_rule.entry(finding.rule.clone()).or_default() += 1;
+        let place = &mut self.places[slot];
+        match place.by_rule.get_mut(&finding.rule) {
+            Some(count) => *count += 1,
+            None => {
+                place.by_rule.insert(finding.rule.clone(), 1);
+            }
+        }
         if finding.evidence == Evidence::FieldName {
-            by_name.insert(finding.rule.clone());
+            place.by_name.insert(finding.rule.clone());
         }
     }
+
+    /// Adds the counts of `other`.
+    pub fn append(&mut self, other: FindingTally) {
+        for place in other.places {
+            let slot = self.slot(
+                &place.path,
+                place.container.as_deref(),
+                place.field.as_deref(),
+            );
+            let into = &mut self.places[slot];
+            for (rule, count) in place.by_rule {
+                *into.by_rule.entry(rule).or_default() += count;
+            }
+            into.by_name.extend(place.by_name);
+        }
+    }
+
+    /// Findings per rule id, over every place.
+    pub fn by_rule(&self) -> BTreeMap<String, u64> {
+        let mut total = BTreeMap::new();
+        for place in &self.places {
+            for (rule, count) in &place.by_rule {
+                *total.entry(rule.clone()).or_default() += count;
+            }
+        }
+        total
+    }
+
+    /// The index of the place, created empty when new. The lookup key spells `None` apart from
+    /// `Some("")` and cannot run one part into the next.
+    fn slot(&mut self, path: &str, container: Option<&str>, field: Option<&str>) -> usize {
+        self.key.clear();
+        for part in [Some(path), container, field] {
+            match part {
+                None => self.key.push('-'),
+                Some(text) => {
+                    write!(self.key, "+{}:", text.len()).expect("a String takes any text");
+                    self.key.push_str(text);
+                }
+            }
+        }
+        if let Some(&slot) = self.slots.get(self.key.as_str()) {
+            return slot;
+        }
+        self.slots.insert(self.key.clone(), self.places.len());
+        self.places.push(Place {
+            path: path.to_string(),
+            container: container.map(String::from),
+            field: field.map(String::from),
+            by_rule: BTreeMap::new(),
+            by_name: BTreeSet::new(),
+        });
+        self.places.len() - 1
+    }
+}
+
+/// One row per place in `tally`, sorted by (path, container, field); structured fields are
+/// classified from their counts in `files` with `threshold` (see the module doc).
+pub fn build(tally: &FindingTally, files: &[FileFields], threshold: f64) -> Vec<DataMapEntry> {
+    type Key<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
+    let mut rows: Vec<(Key<'_>, &Place)> = tally
+        .places
+        .iter()
+        .map(|place| {
+            let key = (
+                place.path.as_str(),
+                place.container.as_deref(),
+                place.field.as_deref(),
+            );
+            (key, place)
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
     let counts: HashMap<Key<'_>, (&FieldCount, bool)> = files
         .iter()
         .flat_map(|file| {
@@ -170,8 +268,9 @@ pub fn build(findings: &[Finding], files: &[FileFields], threshold: f64) -> Vec<
         })
         .collect();
     rows.into_iter()
-        .map(|(key, (by_rule, by_name))| {
+        .map(|(key, place)| {
             let (path, container, field) = key;
+            let by_rule = place.by_rule.clone();
             let mut entry = DataMapEntry {
                 path: path.to_string(),
                 container: container.map(String::from),
@@ -184,7 +283,7 @@ pub fn build(findings: &[Finding], files: &[FileFields], threshold: f64) -> Vec<
                 sampled: false,
             };
             if let Some((count, sampled)) = counts.get(&key) {
-                classify(&mut entry, count, &by_name, threshold);
+                classify(&mut entry, count, &place.by_name, threshold);
                 entry.sampled = *sampled;
             }
             entry
@@ -254,6 +353,14 @@ mod tests {
         }
     }
 
+    fn tally(findings: &[Finding]) -> FindingTally {
+        let mut tally = FindingTally::default();
+        for f in findings {
+            tally.add(f);
+        }
+        tally
+    }
+
     fn count(field: &str, values: u64, matched: &[(&str, u64)], named: &[&str]) -> FieldCount {
         FieldCount {
             container: None,
@@ -285,7 +392,7 @@ mod tests {
             ],
             false,
         )];
-        let map = build(&findings, &files, 0.3);
+        let map = build(&tally(&findings), &files, 0.3);
         assert_eq!(map[0].field.as_deref(), Some("notes"));
         assert!(map[0].classification.is_empty());
         assert_eq!(map[0].matches["phone"].ratio, 0.1);
@@ -300,7 +407,7 @@ mod tests {
             vec![count("phone", 100, &[("phone", 1)], &["phone"])],
             false,
         )];
-        let map = build(&findings, &files, 0.3);
+        let map = build(&tally(&findings), &files, 0.3);
         assert_eq!(map[0].classification, ["phone"]);
         assert!(map[0].matches["phone"].field_name);
     }
@@ -309,7 +416,7 @@ mod tests {
     fn field_name_rule_classifies_on_its_own_and_sampling_shows() {
         let findings = [finding("person_name", "first_name", Evidence::FieldName)];
         let files = [file(vec![count("first_name", 5, &[], &[])], true)];
-        let map = build(&findings, &files, 0.3);
+        let map = build(&tally(&findings), &files, 0.3);
         assert_eq!(map[0].classification, ["person_name"]);
         assert!(map[0].sampled);
     }
@@ -318,7 +425,7 @@ mod tests {
     fn plain_text_rows_have_no_classification() {
         let mut text = finding("email", "x", Evidence::Value);
         text.location.field = None;
-        let map = build(&[text], &[], 0.3);
+        let map = build(&tally(&[text]), &[], 0.3);
         assert_eq!(map[0].values, None);
         assert!(map[0].classification.is_empty());
     }

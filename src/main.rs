@@ -95,16 +95,21 @@ fn apply_baseline(
     let unused = config.report_unused_baseline;
     if let Some(path) = &config.write_baseline {
         let written =
-            Baseline::from_findings(&report.findings, previous.as_ref(), config.show_values);
+            Baseline::from_findings(&report.findings, previous.as_ref(), config.show_values)
+                .context("cannot read findings back from their temporary file")?;
         written.write(path)?;
         eprintln!(
             "piimap: wrote {} finding(s) to baseline {}",
             written.entries.len(),
             path.display()
         );
-        written.apply(report, path, today, unused);
+        written
+            .apply(report, path, today, unused)
+            .context("cannot read findings back from their temporary file")?;
     } else if let (Some(baseline), Some(path)) = (&baseline, &config.baseline) {
-        baseline.apply(report, path, today, unused);
+        baseline
+            .apply(report, path, today, unused)
+            .context("cannot read findings back from their temporary file")?;
     }
     warn_about_baseline(report);
     Ok(())
@@ -242,7 +247,7 @@ fn exit_code(report: &Report, config: &ScanConfig) -> ExitCode {
     let failing = config
         .fail_on
         .threshold()
-        .is_some_and(|threshold| report.findings.iter().any(|f| f.severity >= threshold));
+        .is_some_and(|threshold| report.findings.max_severity() >= Some(threshold));
     if failing {
         ExitCode::Findings
     } else {

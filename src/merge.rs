@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::report::{Report, SCHEMA_VERSION, Summary, Tool};
+use crate::report::{Findings, Report, SCHEMA_VERSION, Summary, Tool};
 
 /// Why reports cannot be merged.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +35,9 @@ pub enum MergeError {
         /// 1-based position of the second.
         second: usize,
     },
+    /// A report's findings were spilled to a temporary file that cannot be read back.
+    #[error("cannot read findings back from their temporary file: {0}")]
+    Read(#[from] std::io::Error),
 }
 
 /// Merges `reports` (in argument order) into one.
@@ -43,11 +46,12 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
         return Err(MergeError::Empty);
     }
     check(&reports)?;
+    let mut findings = Vec::new();
     let mut merged = Report {
         schema_version: SCHEMA_VERSION,
         tool: Tool::current(),
         summary: Summary::default(),
-        findings: Vec::new(),
+        findings: Findings::default(),
         data_map: Vec::new(),
         skipped: Vec::new(),
         errors: Vec::new(),
@@ -55,18 +59,18 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
         baseline: None,
     };
     for mut report in reports {
+        findings.append(&mut report.findings.into_vec()?);
         let s = &report.summary;
         merged.summary.files_scanned += s.files_scanned;
         merged.summary.bytes_scanned += s.bytes_scanned;
         merged.summary.duration_ms += s.duration_ms;
         merged.summary.baseline_suppressed += s.baseline_suppressed;
-        merged.findings.append(&mut report.findings);
         merged.data_map.append(&mut report.data_map);
         merged.skipped.append(&mut report.skipped);
         merged.errors.append(&mut report.errors);
     }
     // Stable sorts: within a file, findings keep the order the scan gave them.
-    merged.findings.sort_by(|a, b| a.path.cmp(&b.path));
+    findings.sort_by(|a, b| a.path.cmp(&b.path));
     merged
         .data_map
         .sort_by(|a, b| (&a.path, &a.container, &a.field).cmp(&(&b.path, &b.container, &b.field)));
@@ -75,18 +79,23 @@ pub fn merge(reports: Vec<Report>) -> Result<Report, MergeError> {
     let summary = &mut merged.summary;
     summary.files_skipped = merged.skipped.len() as u64;
     summary.files_errored = merged.errors.len() as u64;
-    summary.findings = merged.findings.len() as u64;
+    summary.findings = findings.len() as u64;
     summary.by_rule = BTreeMap::new();
-    for finding in &merged.findings {
+    for finding in &findings {
         *summary.by_rule.entry(finding.rule.clone()).or_default() += 1;
     }
+    merged.findings = findings.into();
     Ok(merged)
 }
 
 /// Checks versions, and that no file is named by two reports.
 fn check(reports: &[Report]) -> Result<(), MergeError> {
+    let paths = reports
+        .iter()
+        .map(paths)
+        .collect::<std::io::Result<Vec<_>>>()?;
     let mut owner: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, report) in reports.iter().enumerate() {
+    for (i, (report, paths)) in reports.iter().zip(&paths).enumerate() {
         let index = i + 1;
         if report.schema_version != SCHEMA_VERSION {
             return Err(MergeError::SchemaVersion {
@@ -94,8 +103,8 @@ fn check(reports: &[Report]) -> Result<(), MergeError> {
                 found: report.schema_version,
             });
         }
-        for path in paths(report) {
-            if let Some(&first) = owner.get(path)
+        for path in paths {
+            if let Some(&first) = owner.get(path.as_str())
                 && first != index
             {
                 return Err(MergeError::Overlap {
@@ -104,22 +113,25 @@ fn check(reports: &[Report]) -> Result<(), MergeError> {
                     second: index,
                 });
             }
-            owner.insert(path, index);
+            owner.insert(path.as_str(), index);
         }
     }
     Ok(())
 }
 
 /// Every file a report names.
-fn paths(report: &Report) -> BTreeSet<&str> {
-    let findings = report.findings.iter().map(|f| f.path.as_str());
-    let rows = report.data_map.iter().map(|r| r.path.as_str());
-    let notes = report
-        .skipped
-        .iter()
-        .chain(&report.errors)
-        .map(|n| n.path.as_str());
-    findings.chain(rows).chain(notes).collect()
+fn paths(report: &Report) -> std::io::Result<BTreeSet<String>> {
+    let mut paths = BTreeSet::new();
+    for finding in report.findings.iter() {
+        let finding = finding?;
+        if !paths.contains(&finding.path) {
+            paths.insert(finding.path.clone());
+        }
+    }
+    let rows = report.data_map.iter().map(|r| &r.path);
+    let notes = report.skipped.iter().chain(&report.errors).map(|n| &n.path);
+    paths.extend(rows.chain(notes).cloned());
+    Ok(paths)
 }
 
 #[cfg(test)]
@@ -131,7 +143,7 @@ mod tests {
         let full = Report::sample();
         let split = |keep: fn(&str) -> bool| {
             let mut part = full.clone();
-            part.findings.retain(|f| keep(&f.path));
+            part.findings.retain(|f| keep(&f.path)).expect("in memory");
             part.data_map.retain(|r| keep(&r.path));
             part.skipped.retain(|n| keep(&n.path));
             part.errors.retain(|n| keep(&n.path));

@@ -21,6 +21,7 @@
 //! - level: 0–24 low, 25–49 medium, 50–74 high, 75–100 critical.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::io;
 
 use serde::Serialize;
 
@@ -173,8 +174,9 @@ pub struct FieldRule {
     pub examples: Vec<String>,
 }
 
-/// Groups the findings of `report` into assets, scored, in (path, container) order.
-pub fn assets(report: &Report) -> Vec<Asset> {
+/// Groups the findings of `report` into assets, scored, in (path, container) order. Reads the
+/// findings once; fails only when spilled findings cannot be read back.
+pub fn assets(report: &Report) -> io::Result<Vec<Asset>> {
     let mapping = Mapping::builtin();
     let rows: HashMap<RowKey<'_>, &DataMapEntry> = report
         .data_map
@@ -188,45 +190,47 @@ pub fn assets(report: &Report) -> Vec<Asset> {
             (key, row)
         })
         .collect();
-    let mut grouped: BTreeMap<AssetKey<'_>, BTreeMap<Option<&str>, BTreeMap<&str, Tally<'_>>>> =
+    let mut grouped: BTreeMap<AssetKey, BTreeMap<Option<String>, BTreeMap<String, Tally>>> =
         BTreeMap::new();
-    for finding in &report.findings {
-        let key = (finding.path.as_str(), finding.location.container.as_deref());
+    for finding in report.findings.iter() {
+        let finding = finding?;
+        let key = (finding.path.clone(), finding.location.container.clone());
         grouped
             .entry(key)
             .or_default()
-            .entry(finding.location.field.as_deref())
+            .entry(finding.location.field.clone())
             .or_default()
-            .entry(finding.rule.as_str())
-            .or_insert_with(|| Tally::new(finding))
-            .add(finding);
+            .entry(finding.rule.clone())
+            .or_insert_with(|| Tally::new(&finding))
+            .add(&finding);
     }
-    grouped
+    Ok(grouped
         .into_iter()
         .map(|((path, container), fields)| {
-            let row = |field: Option<&str>| rows.get(&(path, container, field)).copied();
-            build_asset(path, container, fields, mapping, &row)
+            let container = container.as_deref();
+            let row = |field: Option<&str>| rows.get(&(path.as_str(), container, field)).copied();
+            build_asset(&path, container, fields, mapping, &row)
         })
-        .collect()
+        .collect())
 }
 
-type AssetKey<'a> = (&'a str, Option<&'a str>);
+type AssetKey = (String, Option<String>);
 type RowKey<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
 
 /// What one rule found in one field, while counting.
-struct Tally<'a> {
-    first: &'a Finding,
+struct Tally {
+    first: Finding,
     findings: u64,
-    distinct: HashSet<&'a str>,
-    examples: Vec<&'a str>,
+    distinct: HashSet<String>,
+    examples: Vec<String>,
     evidence: BTreeSet<Evidence>,
     confidence: f64,
 }
 
-impl<'a> Tally<'a> {
-    fn new(first: &'a Finding) -> Self {
+impl Tally {
+    fn new(first: &Finding) -> Self {
         Tally {
-            first,
+            first: first.clone(),
             findings: 0,
             distinct: HashSet::new(),
             examples: Vec::new(),
@@ -235,10 +239,13 @@ impl<'a> Tally<'a> {
         }
     }
 
-    fn add(&mut self, finding: &'a Finding) {
+    fn add(&mut self, finding: &Finding) {
         self.findings += 1;
-        if self.distinct.insert(finding.value.as_str()) && self.examples.len() < EXAMPLES_PER_RULE {
-            self.examples.push(finding.value.as_str());
+        if !self.distinct.contains(&finding.value) {
+            self.distinct.insert(finding.value.clone());
+            if self.examples.len() < EXAMPLES_PER_RULE {
+                self.examples.push(finding.value.clone());
+            }
         }
         self.evidence.insert(finding.evidence);
         self.confidence = self.confidence.max(finding.confidence);
@@ -258,7 +265,7 @@ impl<'a> Tally<'a> {
             evidence: self.evidence.into_iter().collect(),
             confidence: self.confidence,
             first_location: self.first.location.clone(),
-            examples: self.examples.into_iter().map(String::from).collect(),
+            examples: self.examples,
         }
     }
 }
@@ -266,21 +273,21 @@ impl<'a> Tally<'a> {
 fn build_asset<'r>(
     path: &str,
     container: Option<&str>,
-    fields: BTreeMap<Option<&str>, BTreeMap<&str, Tally<'_>>>,
+    fields: BTreeMap<Option<String>, BTreeMap<String, Tally>>,
     mapping: &Mapping,
     row: &dyn Fn(Option<&str>) -> Option<&'r DataMapEntry>,
 ) -> Asset {
     let fields: Vec<Field> = fields
         .into_iter()
         .map(|(name, rules)| {
-            let row = row(name);
+            let row = row(name.as_deref());
             let rules: Vec<FieldRule> = rules
                 .into_values()
                 .map(|t| t.finish(mapping, row))
                 .collect();
             let findings = rules.iter().map(|r| r.findings).sum();
             Field {
-                name: name.map(String::from),
+                name,
                 values: row.and_then(|r| r.values),
                 classification: row.map(|r| r.classification.clone()).unwrap_or_default(),
                 sampled: row.is_some_and(|r| r.sampled),
@@ -392,7 +399,7 @@ mod tests {
     #[test]
     fn sample_assets_group_by_path_and_container() {
         let report = Report::sample();
-        let assets = assets(&report);
+        let assets = assets(&report).expect("in memory");
         let names: Vec<String> = assets.iter().map(Asset::name).collect();
         assert_eq!(
             names,
@@ -404,13 +411,13 @@ mod tests {
             ]
         );
         let total: u64 = assets.iter().map(|a| a.findings).sum();
-        assert_eq!(total, report.findings.len() as u64);
+        assert_eq!(total, report.findings.len());
     }
 
     #[test]
     fn identifiers_together_score_higher_than_email_alone() {
         let report = Report::sample();
-        let assets = assets(&report);
+        let assets = assets(&report).expect("in memory");
         let ticket = &assets[3];
         let log = &assets[2];
         assert_eq!(log.categories, [Category::Contact]);
@@ -423,7 +430,7 @@ mod tests {
     #[test]
     fn field_keeps_three_distinct_examples_and_first_location() {
         let report = Report::sample();
-        let assets = assets(&report);
+        let assets = assets(&report).expect("in memory");
         let email = assets[0]
             .fields
             .iter()

@@ -4,7 +4,10 @@
 //! [`FileKind`].
 //!
 //! Files are sorted before the parallel map and rayon keeps input order, so the report is the
-//! same at any `--threads`.
+//! same at any `--threads`. Findings leave the workers in batches (at most
+//! [`findings::BATCH`] each) for a [`Spool`], which puts them back in file order and spills
+//! them to a temporary file past [`findings::MEMORY_LIMIT`]; the data map and the summary are
+//! counted as findings are made, so memory does not grow with the number of findings.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
@@ -20,6 +23,7 @@ use crate::datamap;
 use crate::detect::{Detector, FieldMemo, Match, ignore};
 use crate::extract::{self, Cell, ExtractError, FileKind, Location, Sampling};
 use crate::finding::{self, Evidence, Finding};
+use crate::report::findings::{self, Findings, Spool};
 use crate::report::{Report, Summary, Tool};
 use crate::walk::{self, FileNote, Origin, SourceFile, WalkError};
 
@@ -35,14 +39,18 @@ pub enum ScanError {
     /// The worker threads could not be started.
     #[error("cannot start worker threads: {0}")]
     Threads(#[from] rayon::ThreadPoolBuildError),
+    /// Findings could not be written to or read from their temporary file.
+    #[error("cannot keep findings in a temporary file: {0}")]
+    Spill(#[source] io::Error),
 }
 
 /// What happened to one file.
 enum Outcome {
     /// Read to the end (`error` is `None`) or up to a problem.
     Scanned {
-        findings: Vec<Finding>,
         fields: datamap::FileFields,
+        /// Its findings, counted per place (the findings went to the spool).
+        tally: datamap::FindingTally,
         /// Findings silenced by a `piimap:ignore` marker.
         ignored: u64,
         bytes: u64,
@@ -64,8 +72,8 @@ pub trait ProgressSink: Sync {
     fn wants_findings(&self) -> bool {
         false
     }
-    /// The findings of one file, in report order: files in path order, each as soon as it and
-    /// every file before it are done (`--format ndjson` streams them). One call at a time.
+    /// A batch of findings, in report order: files in path order, a file's batches as soon as
+    /// every file before it is done (`--format ndjson` streams them). One call at a time.
     fn findings(&self, _findings: &[Finding]) {}
 }
 
@@ -85,76 +93,125 @@ pub fn scan(
         .num_threads(config.threads)
         .build()?;
     let files_done = AtomicU64::new(0);
+    let spool = Spool::new(findings::MEMORY_LIMIT);
     let in_order = Mutex::new(InOrder::default());
+    let outlet = Outlet {
+        spool: &spool,
+        in_order: progress.wants_findings().then_some(&in_order),
+        progress,
+    };
     let outcomes: Vec<Outcome> = pool.install(|| {
         walked
             .files
             .par_iter()
             .enumerate()
             .map(|(index, file)| {
-                let outcome = scan_file(file, config, detector);
+                let outcome = scan_file(file, index, config, detector, &outlet);
                 progress.file_done(files_done.fetch_add(1, Ordering::Relaxed) + 1, file.size);
-                if progress.wants_findings() {
-                    release_in_order(&in_order, index, &outcome, progress);
-                }
+                outlet.file_done(index);
                 outcome
             })
             .collect()
     });
+    let findings = spool.finish().map_err(ScanError::Spill)?;
     let mut report = assemble(
         walked.files,
         outcomes,
-        walked.skipped,
-        walked.errors,
+        (walked.skipped, walked.errors),
+        findings,
         config.classify_threshold,
     );
     report.summary.duration_ms = started.elapsed().as_millis() as u64;
     Ok(report)
 }
 
-/// Findings of files that finished before an earlier file, held back until it is done.
-#[derive(Default)]
-struct InOrder {
-    next: usize,
-    waiting: BTreeMap<usize, Vec<Finding>>,
+/// Where the batches of findings of every file go: the spool, and the NDJSON stream when one
+/// listens.
+struct Outlet<'a> {
+    spool: &'a Spool,
+    in_order: Option<&'a Mutex<InOrder>>,
+    progress: &'a dyn ProgressSink,
 }
 
-/// Hands the findings of file `index`, and of any held-back files after it, to `progress` in
-/// file order.
-fn release_in_order(
-    in_order: &Mutex<InOrder>,
-    index: usize,
-    outcome: &Outcome,
-    progress: &dyn ProgressSink,
-) {
-    let findings = match outcome {
-        Outcome::Scanned { findings, .. } => findings.clone(),
-        Outcome::Skipped(_) | Outcome::Failed(_) => Vec::new(),
-    };
-    let mut state = in_order
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    state.waiting.insert(index, findings);
-    loop {
-        let next = state.next;
-        let Some(ready) = state.waiting.remove(&next) else {
-            break;
-        };
-        progress.findings(&ready);
-        state.next += 1;
+impl Outlet<'_> {
+    /// Takes batch number `seq` of the file at `index`.
+    fn batch(&self, index: usize, seq: u64, findings: Vec<Finding>) {
+        if let Some(in_order) = self.in_order {
+            lock(in_order).batch(index, findings.clone(), self.progress);
+        }
+        self.spool.add(index, seq, findings);
+    }
+
+    /// The file at `index` has handed over all its batches.
+    fn file_done(&self, index: usize) {
+        if let Some(in_order) = self.in_order {
+            lock(in_order).file_done(index, self.progress);
+        }
     }
 }
 
-/// Puts the per-file outcomes together into a report.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Batches of files after the one being streamed, held back until every file before them is
+/// done.
+#[derive(Default)]
+struct InOrder {
+    next: usize,
+    waiting: BTreeMap<usize, Held>,
+}
+
+/// The held-back batches of one file, and whether it is done.
+#[derive(Default)]
+struct Held {
+    batches: Vec<Vec<Finding>>,
+    done: bool,
+}
+
+impl InOrder {
+    /// Streams a batch of the file at `index` now if every file before it is done, else
+    /// holds it back.
+    fn batch(&mut self, index: usize, findings: Vec<Finding>, progress: &dyn ProgressSink) {
+        if index == self.next {
+            progress.findings(&findings);
+        } else {
+            self.waiting
+                .entry(index)
+                .or_default()
+                .batches
+                .push(findings);
+        }
+    }
+
+    /// Marks the file at `index` done and streams what it held back for the files now next.
+    fn file_done(&mut self, index: usize, progress: &dyn ProgressSink) {
+        self.waiting.entry(index).or_default().done = true;
+        while let Some(held) = self.waiting.get_mut(&self.next) {
+            for batch in held.batches.drain(..) {
+                progress.findings(&batch);
+            }
+            if !held.done {
+                break;
+            }
+            self.waiting.remove(&self.next);
+            self.next += 1;
+        }
+    }
+}
+
+/// Puts the per-file outcomes and the findings together into a report.
 fn assemble(
     files: Vec<SourceFile>,
     outcomes: Vec<Outcome>,
-    mut skipped: Vec<FileNote>,
-    mut errors: Vec<FileNote>,
+    (mut skipped, mut errors): (Vec<FileNote>, Vec<FileNote>),
+    findings: Findings,
     classify_threshold: f64,
 ) -> Report {
     let mut summary = Summary::default();
-    let mut findings = Vec::new();
+    let mut tally = datamap::FindingTally::default();
     let mut fields = Vec::new();
     for (file, outcome) in files.into_iter().zip(outcomes) {
         let note = |reason| FileNote {
@@ -163,15 +220,15 @@ fn assemble(
         };
         match outcome {
             Outcome::Scanned {
-                findings: mut found,
                 fields: counted,
+                tally: found,
                 ignored,
                 bytes,
                 error,
             } => {
                 summary.bytes_scanned += bytes;
                 summary.inline_suppressed += ignored;
-                findings.append(&mut found);
+                tally.append(found);
                 fields.push(counted);
                 match error {
                     Some(reason) => errors.push(note(reason)),
@@ -186,15 +243,13 @@ fn assemble(
     errors.sort();
     summary.files_skipped = skipped.len() as u64;
     summary.files_errored = errors.len() as u64;
-    summary.findings = findings.len() as u64;
-    for finding in &findings {
-        *summary.by_rule.entry(finding.rule.clone()).or_default() += 1;
-    }
+    summary.findings = findings.len();
+    summary.by_rule = tally.by_rule();
     Report {
         schema_version: crate::report::SCHEMA_VERSION,
         tool: Tool::current(),
         summary,
-        data_map: datamap::build(&findings, &fields, classify_threshold),
+        data_map: datamap::build(&tally, &fields, classify_threshold),
         findings,
         skipped,
         errors,
@@ -202,7 +257,13 @@ fn assemble(
     }
 }
 
-fn scan_file(file: &SourceFile, config: &ScanConfig, detector: &Detector) -> Outcome {
+fn scan_file(
+    file: &SourceFile,
+    index: usize,
+    config: &ScanConfig,
+    detector: &Detector,
+    outlet: &Outlet<'_>,
+) -> Outcome {
     let reader: Box<dyn io::Read> = match &file.origin {
         Origin::File(path) => match File::open(path) {
             Ok(handle) => Box::new(handle),
@@ -223,7 +284,7 @@ fn scan_file(file: &SourceFile, config: &ScanConfig, detector: &Detector) -> Out
             "binary file (NUL byte near the start) in no format piimap reads".into(),
         );
     };
-    let mut collector = Collector::new(file, config, detector);
+    let mut collector = Collector::new(file, config, detector, (index, outlet));
     let mut sampling = Sampling::new(config.sample_rows);
     let result = extract_cells(kind, file, &mut reader, &mut sampling, &mut |cell| {
         collector.add(&cell)
@@ -239,11 +300,11 @@ fn scan_file(file: &SourceFile, config: &ScanConfig, detector: &Detector) -> Out
         | FileKind::PgArchive => reader.bytes,
     };
     let ignored = collector.ignored;
-    let (findings, mut fields) = collector.finish();
+    let (mut fields, tally) = collector.finish();
     fields.sampled = sampling.cut().to_vec();
     Outcome::Scanned {
-        findings,
         fields,
+        tally,
         ignored,
         bytes,
         error: result.err().map(|err| err.to_string()),
@@ -298,28 +359,48 @@ fn unreadable_stream(kind: FileKind) -> ExtractError {
     }
 }
 
-/// Turns the matches of each cell of one file into findings.
+/// Occurrence counter key of a fingerprint: rule, container, field, masked value.
+type OccurrenceKey = (String, Option<String>, Option<String>, String);
+
+/// Turns the matches of each cell of one file into findings, fingerprints and counts them,
+/// and hands them to the outlet in batches.
 struct Collector<'a> {
     file: &'a SourceFile,
     config: &'a ScanConfig,
     detector: &'a Detector,
+    /// The file's index in walk order, and where its batches go.
+    outlet: (usize, &'a Outlet<'a>),
     matches: Vec<Match>,
     field_memo: FieldMemo,
+    /// The batch being filled, and the number of batches handed over.
     findings: Vec<Finding>,
+    batches: u64,
+    /// Findings so far per fingerprint key, for the occurrence number.
+    seen: HashMap<OccurrenceKey, u64>,
+    tally: datamap::FindingTally,
     fields: datamap::FieldTally,
     matched_rules: Vec<usize>,
     ignored: u64,
 }
 
 impl<'a> Collector<'a> {
-    fn new(file: &'a SourceFile, config: &'a ScanConfig, detector: &'a Detector) -> Self {
+    fn new(
+        file: &'a SourceFile,
+        config: &'a ScanConfig,
+        detector: &'a Detector,
+        outlet: (usize, &'a Outlet<'a>),
+    ) -> Self {
         Collector {
             file,
             config,
             detector,
+            outlet,
             matches: Vec::new(),
             field_memo: FieldMemo::default(),
             findings: Vec::new(),
+            batches: 0,
+            seen: HashMap::new(),
+            tally: datamap::FindingTally::default(),
             fields: datamap::FieldTally::default(),
             matched_rules: Vec::new(),
             ignored: 0,
@@ -337,7 +418,9 @@ impl<'a> Collector<'a> {
             self.count_field(cell, field);
         }
         let mut lines = LineTracker::new(cell);
-        for m in &self.matches {
+        // Taken out while findings are pushed, and put back to keep its allocation.
+        let matches = std::mem::take(&mut self.matches);
+        for m in &matches {
             if ignore::is_ignored(cell.text, m.start, &self.detector.rules()[m.rule].id) {
                 self.ignored += 1;
                 continue;
@@ -353,8 +436,9 @@ impl<'a> Collector<'a> {
                 &raw,
             );
             finding.test_value = m.test_value;
-            self.findings.push(finding);
+            self.push(finding);
         }
+        self.matches = matches;
     }
 
     /// Counts the cell's value and matches for its field; at the field's first value, records
@@ -402,7 +486,7 @@ impl<'a> Collector<'a> {
                     (cell.line, cell.column),
                     &first_line,
                 );
-                self.findings.push(finding);
+                self.push(finding);
             }
         }
     }
@@ -442,34 +526,53 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// Fills in fingerprints: the n-th finding of a file with the same rule, place and masked
-    /// value gets occurrence n.
-    fn finish(mut self) -> (Vec<Finding>, datamap::FileFields) {
-        type Key = (String, Option<String>, Option<String>, String);
-        let mut seen: HashMap<Key, u64> = HashMap::new();
-        for f in &mut self.findings {
-            let masked = if self.config.show_values {
-                finding::mask(&f.value)
-            } else {
-                f.value.clone()
-            };
-            let key = (
-                f.rule.clone(),
-                f.location.container.clone(),
-                f.location.field.clone(),
-                masked.clone(),
-            );
-            let occurrence = seen.entry(key).or_default();
-            f.fingerprint =
-                finding::fingerprint(&f.rule, &f.path, &f.location, &masked, *occurrence);
-            *occurrence += 1;
+    /// Fingerprints `finding` (the n-th finding of the file with the same rule, place and
+    /// masked value gets occurrence n), counts it, and hands the batch over when it is full.
+    fn push(&mut self, mut finding: Finding) {
+        let masked = if self.config.show_values {
+            finding::mask(&finding.value)
+        } else {
+            finding.value.clone()
+        };
+        let key = (
+            finding.rule.clone(),
+            finding.location.container.clone(),
+            finding.location.field.clone(),
+            masked.clone(),
+        );
+        let occurrence = self.seen.entry(key).or_default();
+        finding.fingerprint = finding::fingerprint(
+            &finding.rule,
+            &finding.path,
+            &finding.location,
+            &masked,
+            *occurrence,
+        );
+        *occurrence += 1;
+        self.tally.add(&finding);
+        self.findings.push(finding);
+        if self.findings.len() >= findings::BATCH {
+            self.hand_over();
+        }
+    }
+
+    fn hand_over(&mut self) {
+        let (index, outlet) = self.outlet;
+        outlet.batch(index, self.batches, std::mem::take(&mut self.findings));
+        self.batches += 1;
+    }
+
+    /// Hands over the last batch; returns the file's field counts and its findings' tally.
+    fn finish(mut self) -> (datamap::FileFields, datamap::FindingTally) {
+        if !self.findings.is_empty() {
+            self.hand_over();
         }
         let fields = datamap::FileFields {
             path: self.file.display.clone(),
             counts: self.fields.into_counts(),
             sampled: Vec::new(),
         };
-        (self.findings, fields)
+        (fields, self.tally)
     }
 }
 

@@ -42,7 +42,7 @@ const HEADER: [&str; 26] = [
 pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(HEADER)?;
-    for asset in risk::assets(report) {
+    for asset in risk::assets(report)? {
         for field in &asset.fields {
             for rule in &field.rules {
                 writer.write_record(data_row(&asset, field, rule))?;
@@ -119,6 +119,7 @@ mod tests {
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
         let data = rows.iter().filter(|r| &r[0] == "data").count();
         let expected: usize = risk::assets(&Report::sample())
+            .expect("in memory")
             .iter()
             .flat_map(|a| &a.fields)
             .map(|f| f.rules.len())

@@ -54,7 +54,7 @@ pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()>
             fides_key: DATASET_KEY,
             name: "piimap data map".into(),
             description: description(report),
-            collections: risk::assets(report).iter().map(collection).collect(),
+            collections: risk::assets(report)?.iter().map(collection).collect(),
         }],
     };
     serde_yaml_ng::to_writer(out, &document).map_err(io::Error::other)
@@ -152,7 +152,10 @@ mod tests {
         let dataset = &yaml["dataset"][0];
         assert_eq!(dataset["fides_key"].as_str(), Some(DATASET_KEY));
         let collections = dataset["collections"].as_sequence().expect("collections");
-        assert_eq!(collections.len(), risk::assets(&Report::sample()).len());
+        assert_eq!(
+            collections.len(),
+            risk::assets(&Report::sample()).expect("in memory").len()
+        );
         let csv = &collections[0];
         assert_eq!(csv["name"].as_str(), Some("exports/customers.csv"));
         let email = csv["fields"]

@@ -44,15 +44,17 @@ pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()>
     env.add_template("report.html", TEMPLATE)
         .map_err(io::Error::other)?;
     let template = env.get_template("report.html").map_err(io::Error::other)?;
-    let assets = risk::assets(report);
-    let embedded = report.findings.len().min(FINDINGS_EMBEDDED);
+    let assets = risk::assets(report)?;
+    let embedded = usize::try_from(report.findings.len())
+        .unwrap_or(usize::MAX)
+        .min(FINDINGS_EMBEDDED);
     let page = template
         .render(context! {
             tool => Value::from(Serde(&report.tool)),
             summary => Value::from(Serde(&report.summary)),
             bytes => human_bytes(report.summary.bytes_scanned),
             assets => Value::from(Serde(&assets)),
-            category_bars => Value::from(Serde(category_bars(report))),
+            category_bars => Value::from(Serde(category_bars(report)?)),
             level_bars => Value::from(Serde(level_bars(&assets))),
             skipped => Value::from(Serde(&report.skipped)),
             errors => Value::from(Serde(&report.errors)),
@@ -64,17 +66,17 @@ pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()>
     out.write_all(page.as_bytes())
 }
 
-fn category_bars(report: &Report) -> Vec<Bar> {
+fn category_bars(report: &Report) -> io::Result<Vec<Bar>> {
     let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-    for f in &report.findings {
-        *counts.entry(f.category.as_str()).or_default() += 1;
+    for f in report.findings.iter() {
+        *counts.entry(f?.category.as_str()).or_default() += 1;
     }
-    bars(
+    Ok(bars(
         counts
             .into_iter()
             .map(|(label, count)| (label.to_string(), count, format!("cat-{label}")))
             .collect(),
-    )
+    ))
 }
 
 fn level_bars(assets: &[Asset]) -> Vec<Bar> {
@@ -114,22 +116,21 @@ fn bars(items: Vec<(String, u64, String)>) -> Vec<Bar> {
 /// `[path, line, column, container, field, rule, severity, confidence, value]`, safe inside
 /// `<script>`: every `<` is written `\u003c`, so no value can close the element.
 fn findings_json(report: &Report, count: usize) -> io::Result<Value> {
-    let rows: Vec<serde_json::Value> = report.findings[..count]
-        .iter()
-        .map(|f| {
-            serde_json::json!([
-                f.path,
-                f.location.line,
-                f.location.column,
-                f.location.container,
-                f.location.field,
-                f.rule,
-                f.severity.as_str(),
-                (f.confidence * 100.0).round() / 100.0,
-                f.value,
-            ])
-        })
-        .collect();
+    let mut rows: Vec<serde_json::Value> = Vec::with_capacity(count);
+    for f in report.findings.iter().take(count) {
+        let f = f?;
+        rows.push(serde_json::json!([
+            f.path,
+            f.location.line,
+            f.location.column,
+            f.location.container,
+            f.location.field,
+            f.rule,
+            f.severity.as_str(),
+            (f.confidence * 100.0).round() / 100.0,
+            f.value,
+        ]));
+    }
     let text = serde_json::to_string(&rows)?.replace('<', "\\u003c");
     Ok(Value::from_safe_string(text))
 }
@@ -161,7 +162,7 @@ mod tests {
         let page = rendered(&report)
             .replace("&#x2f;", "/")
             .replace("&gt;", ">");
-        for asset in risk::assets(&report) {
+        for asset in risk::assets(&report).expect("in memory") {
             assert!(
                 page.contains(&format!("data-asset=\"{}\"", asset.name())),
                 "{}",
@@ -175,7 +176,9 @@ mod tests {
     #[test]
     fn values_cannot_close_the_script_element() {
         let mut report = Report::sample();
-        report.findings[0].value = "</script><script>alert(1)</script>".into();
+        let mut findings = report.findings.into_vec().expect("in memory");
+        findings[0].value = "</script><script>alert(1)</script>".into();
+        report.findings = findings.into();
         let page = rendered(&report);
         assert!(!page.contains("</script><script>alert(1)"));
         assert!(page.contains("\\u003c/script>"));
@@ -184,8 +187,9 @@ mod tests {
     #[test]
     fn large_reports_embed_a_capped_number_of_findings_and_say_so() {
         let mut report = Report::sample();
-        let first = report.findings[0].clone();
-        report.findings = vec![first; FINDINGS_EMBEDDED + 5];
+        let first = report.findings.iter().next().expect("a finding");
+        let first = first.expect("in memory").into_owned();
+        report.findings = vec![first; FINDINGS_EMBEDDED + 5].into();
         let page = rendered(&report);
         assert!(page.contains("20000 of 20005 findings"), "cap note missing");
     }

@@ -15,7 +15,7 @@ const FINDINGS_SHOWN: usize = 100;
 
 /// Writes the Markdown document.
 pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    let mut assets = risk::assets(report);
+    let mut assets = risk::assets(report)?;
     assets.sort_by(|a, b| {
         b.risk
             .score
@@ -159,8 +159,8 @@ fn write_findings(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     }
     writeln!(out, "## Findings\n")?;
     let mut by_category: BTreeMap<&str, u64> = BTreeMap::new();
-    for f in &report.findings {
-        *by_category.entry(f.category.as_str()).or_default() += 1;
+    for f in report.findings.iter() {
+        *by_category.entry(f?.category.as_str()).or_default() += 1;
     }
     let counts: Vec<String> = by_category
         .iter()
@@ -172,6 +172,7 @@ fn write_findings(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
         "| Location | Rule | Severity | Confidence | Value |\n| --- | --- | --- | ---: | --- |"
     )?;
     for f in report.findings.iter().take(FINDINGS_SHOWN) {
+        let f = f?;
         let mut place = format!("{}:{}:{}", f.path, f.location.line, f.location.column);
         for part in [&f.location.container, &f.location.field]
             .into_iter()
@@ -189,7 +190,7 @@ fn write_findings(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             code(&f.value)
         )?;
     }
-    let rest = report.findings.len().saturating_sub(FINDINGS_SHOWN);
+    let rest = report.findings.len().saturating_sub(FINDINGS_SHOWN as u64);
     if rest > 0 {
         writeln!(
             out,

@@ -3,6 +3,7 @@
 
 mod csv;
 mod fides;
+pub mod findings;
 mod html;
 mod json;
 mod markdown;
@@ -19,8 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::baseline::Applied;
 use crate::datamap::DataMapEntry;
-use crate::finding::Finding;
 use crate::walk::FileNote;
+
+pub use findings::Findings;
 
 /// Version of the JSON report layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -35,8 +37,9 @@ pub struct Report {
     pub tool: Tool,
     /// Counts over the whole scan.
     pub summary: Summary,
-    /// Every finding at or above `--min-confidence`, sorted by path and position.
-    pub findings: Vec<Finding>,
+    /// Every finding at or above `--min-confidence`, sorted by path and position; in memory
+    /// or, for a large scan, in a temporary file (see [`findings`]).
+    pub findings: Findings,
     /// Findings aggregated per (path, container, field).
     pub data_map: Vec<DataMapEntry>,
     /// Paths not scanned on purpose, with the reason (binary, too large, not a regular file).

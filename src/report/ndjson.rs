@@ -30,8 +30,9 @@ enum Line<'a> {
 
 /// Writes the whole report as NDJSON.
 pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    for finding in &report.findings {
-        write_finding(finding, out)?;
+    for finding in report.findings.iter() {
+        let finding = finding?;
+        write_finding(&finding, out)?;
     }
     render_coverage(report, out)
 }
@@ -79,12 +80,13 @@ mod tests {
             .collect();
         assert_eq!(
             lines.len(),
-            report.findings.len() + report.skipped.len() + report.errors.len() + 1
+            report.findings.len() as usize + report.skipped.len() + report.errors.len() + 1
         );
+        let findings = report.findings.into_vec().expect("in memory");
         let first: Finding = serde_json::from_value(lines[0].clone()).expect("a finding");
-        assert_eq!(first, report.findings[0]);
+        assert_eq!(first, findings[0]);
         assert_eq!(lines[0]["type"], "finding");
-        let tail: Vec<&str> = lines[report.findings.len()..]
+        let tail: Vec<&str> = lines[findings.len()..]
             .iter()
             .map(|l| l["type"].as_str().expect("type"))
             .collect();

@@ -12,6 +12,10 @@ impl Report {
     /// The sample report shared by the renderer tests.
     pub(crate) fn sample() -> Report {
         let findings = sample_findings();
+        let mut tally = datamap::FindingTally::default();
+        for f in &findings {
+            tally.add(f);
+        }
         let mut summary = Summary {
             files_scanned: 3,
             files_skipped: 1,
@@ -32,11 +36,11 @@ impl Report {
             },
             summary,
             data_map: datamap::build(
-                &findings,
+                &tally,
                 &sample_fields(),
                 datamap::DEFAULT_CLASSIFY_THRESHOLD,
             ),
-            findings,
+            findings: findings.into(),
             skipped: vec![FileNote {
                 path: "images/logo.png".into(),
                 reason: "binary file (NUL byte near the start) in no format piimap reads".into(),

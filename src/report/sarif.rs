@@ -6,14 +6,20 @@
 //!
 //! Schema: <https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>; validated by a
 //! test against the schema vendored in `tests/sarif/`.
+//!
+//! The results are written one at a time as the findings are read, so a log of millions of
+//! results is never held in memory; the other members are small and built as JSON values.
+//! Members are written in alphabetical order, as `serde_json` writes a JSON object.
 
 use std::collections::BTreeMap;
 use std::io;
 use std::sync::OnceLock;
 
+use serde::Serialize;
+use serde::ser::{Error as _, SerializeSeq, Serializer};
 use serde_json::{Value, json};
 
-use super::Report;
+use super::{Findings, Report};
 use crate::finding::{Finding, Severity};
 use crate::regulation::Mapping;
 use crate::risk::evidence_name;
@@ -24,54 +30,89 @@ const SCHEMA_URI: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 /// Writes the SARIF log, pretty-printed.
 pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(report))?;
-    writeln!(out)
-}
-
-/// The whole SARIF log as JSON.
-fn log(report: &Report) -> Value {
-    let rule_ids: Vec<&Finding> = first_finding_per_rule(&report.findings);
+    let rule_ids = first_finding_per_rule(&report.findings)?;
     let index: BTreeMap<&str, usize> = rule_ids
         .iter()
         .enumerate()
         .map(|(i, f)| (f.rule.as_str(), i))
         .collect();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| result(f, index[f.rule.as_str()]))
-        .collect();
-    json!({
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
-                "driver": {
-                    "name": report.tool.name,
-                    "version": report.tool.version,
-                    "rules": rule_ids.iter().map(|f| rule(f)).collect::<Vec<_>>(),
-                }
-            },
-            "invocations": [invocation(report)],
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "properties": {
+    let log = Log {
+        schema: SCHEMA_URI,
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            invocations: [invocation(report)],
+            properties: json!({
                 "filesScanned": report.summary.files_scanned,
                 "filesSkipped": report.summary.files_skipped,
                 "filesErrored": report.summary.files_errored,
                 "bytesScanned": report.summary.bytes_scanned,
+            }),
+            results: Results {
+                findings: &report.findings,
+                index: &index,
             },
+            tool: json!({
+                "driver": {
+                    "name": report.tool.name,
+                    "version": report.tool.version,
+                    "rules": rule_ids.iter().map(rule).collect::<Vec<_>>(),
+                }
+            }),
         }],
-    })
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+/// The SARIF log; members in alphabetical order.
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+/// The one run of the log; members in alphabetical order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    column_kind: &'static str,
+    invocations: [Value; 1],
+    properties: Value,
+    results: Results<'a>,
+    tool: Value,
+}
+
+/// The results, made from the findings as they are written.
+struct Results<'a> {
+    findings: &'a Findings,
+    /// Position of each rule id in `tool.driver.rules`.
+    index: &'a BTreeMap<&'a str, usize>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(usize::try_from(self.findings.len()).ok())?;
+        for f in self.findings.iter() {
+            let f = f.map_err(S::Error::custom)?;
+            seq.serialize_element(&result(&f, self.index[f.rule.as_str()]))?;
+        }
+        seq.end()
+    }
 }
 
 /// One finding per rule id, in rule id order: the source of each rule's metadata.
-fn first_finding_per_rule(findings: &[Finding]) -> Vec<&Finding> {
-    let mut first: BTreeMap<&str, &Finding> = BTreeMap::new();
-    for f in findings {
-        first.entry(f.rule.as_str()).or_insert(f);
+fn first_finding_per_rule(findings: &Findings) -> io::Result<Vec<Finding>> {
+    let mut first: BTreeMap<String, Finding> = BTreeMap::new();
+    for f in findings.iter() {
+        let f = f?;
+        if !first.contains_key(&f.rule) {
+            first.insert(f.rule.clone(), f.into_owned());
+        }
     }
-    first.into_values().collect()
+    Ok(first.into_values().collect())
 }
 
 /// Name and description of the built-in rules, by id.
@@ -266,7 +307,7 @@ mod tests {
         let report = Report::sample();
         assert_eq!(
             run["results"].as_array().map(Vec::len),
-            Some(report.findings.len())
+            Some(report.findings.len() as usize)
         );
         let notes = run["invocations"][0]["toolExecutionNotifications"]
             .as_array()

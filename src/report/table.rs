@@ -139,6 +139,7 @@ fn write_findings(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     }
     writeln!(out, "\nFindings")?;
     for f in report.findings.iter().take(FINDINGS_SHOWN) {
+        let f = f?;
         let mut place = format!("{}:{}:{}", f.path, f.location.line, f.location.column);
         for part in [&f.location.container, &f.location.field]
             .into_iter()
@@ -155,7 +156,7 @@ fn write_findings(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             f.value
         )?;
     }
-    let rest = report.findings.len().saturating_sub(FINDINGS_SHOWN);
+    let rest = report.findings.len().saturating_sub(FINDINGS_SHOWN as u64);
     if rest > 0 {
         writeln!(
             out,
