@@ -1,5 +1,7 @@
 //! Stage 5 of the flow: **datamap**. Aggregates findings into one row per place that holds
 //! personal data: (path, container, field), with how many findings of each rule it holds.
+//! Findings are counted as the scan makes them ([`FindingTally`]), so the data map never needs
+//! the findings themselves, which may be far too many to hold in memory.
 //!
 //! For structured files (CSV, JSON, workbooks) the scan also counts, per field, how many values
 //! it read and how many matched each rule ([`FieldTally`]); a row then carries the match ratio
@@ -419,6 +421,22 @@ mod tests {
         let map = build(&tally(&findings), &files, 0.3);
         assert_eq!(map[0].classification, ["person_name"]);
         assert!(map[0].sampled);
+    }
+
+    #[test]
+    fn tally_keeps_places_apart_and_appends_per_place() {
+        let mut none = finding("email", "x", Evidence::Value);
+        none.location.field = None;
+        let mut empty = none.clone();
+        empty.location.field = Some(String::new());
+        let mut tally = tally(&[none.clone(), empty]);
+        tally.append(self::tally(&[none, finding("phone", "tel", Evidence::FieldName)]));
+        let map = build(&tally, &[], 0.3);
+        let fields: Vec<Option<&str>> = map.iter().map(|r| r.field.as_deref()).collect();
+        assert_eq!(fields, [None, Some(""), Some("tel")]);
+        assert_eq!(map[0].findings, 2);
+        assert_eq!(map[1].findings, 1);
+        assert_eq!(tally.by_rule()["email"], 3);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! them to a temporary file past [`findings::MEMORY_LIMIT`]; the data map and the summary are
 //! counted as findings are made, so memory does not grow with the number of findings.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
@@ -359,8 +360,30 @@ fn unreadable_stream(kind: FileKind) -> ExtractError {
     }
 }
 
-/// Occurrence counter key of a fingerprint: rule, container, field, masked value.
-type OccurrenceKey = (String, Option<String>, Option<String>, String);
+/// Occurrence counter key of a fingerprint: a 128-bit hash of rule, container, field and
+/// masked value. A file can hold millions of distinct masked values (phone numbers keep their
+/// shape and last four digits); 24 bytes per entry keep that to tens of megabytes, where the
+/// strings themselves took hundreds.
+type OccurrenceKey = [u64; 2];
+
+/// The [`OccurrenceKey`] of a finding. Two SipHash runs (std's fixed-key `DefaultHasher`, so
+/// the same within one run, which is all the counter needs) with different prefixes make a
+/// collision, which would merely shift one occurrence number, practically impossible.
+fn occurrence_key(finding: &Finding, masked: &str) -> OccurrenceKey {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let parts = (
+        finding.rule.as_str(),
+        finding.location.container.as_deref(),
+        finding.location.field.as_deref(),
+        masked,
+    );
+    [0u8, 1].map(|prefix| {
+        let mut hasher = DefaultHasher::new();
+        prefix.hash(&mut hasher);
+        parts.hash(&mut hasher);
+        hasher.finish()
+    })
+}
 
 /// Turns the matches of each cell of one file into findings, fingerprints and counts them,
 /// and hands them to the outlet in batches.
@@ -530,18 +553,12 @@ impl<'a> Collector<'a> {
     /// masked value gets occurrence n), counts it, and hands the batch over when it is full.
     fn push(&mut self, mut finding: Finding) {
         let masked = if self.config.show_values {
-            finding::mask(&finding.value)
+            Cow::Owned(finding::mask(&finding.value))
         } else {
-            finding.value.clone()
+            Cow::Borrowed(finding.value.as_str())
         };
-        let key = (
-            finding.rule.clone(),
-            finding.location.container.clone(),
-            finding.location.field.clone(),
-            masked.clone(),
-        );
-        let occurrence = self.seen.entry(key).or_default();
-        finding.fingerprint = finding::fingerprint(
+        let occurrence = self.seen.entry(occurrence_key(&finding, &masked)).or_default();
+        let fingerprint = finding::fingerprint(
             &finding.rule,
             &finding.path,
             &finding.location,
@@ -549,6 +566,7 @@ impl<'a> Collector<'a> {
             *occurrence,
         );
         *occurrence += 1;
+        finding.fingerprint = fingerprint;
         self.tally.add(&finding);
         self.findings.push(finding);
         if self.findings.len() >= findings::BATCH {
@@ -632,5 +650,62 @@ impl<R: BufRead> BufRead for CountingReader<R> {
     fn consume(&mut self, amount: usize) {
         self.bytes += amount as u64;
         self.inner.consume(amount);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records the line of every streamed finding.
+    #[derive(Default)]
+    struct Recorder(Mutex<Vec<u64>>);
+
+    impl ProgressSink for Recorder {
+        fn start(&self, _files: u64, _bytes: u64) {}
+        fn file_done(&self, _files_done: u64, _bytes: u64) {}
+        fn findings(&self, findings: &[Finding]) {
+            lock(&self.0).extend(findings.iter().map(|f| f.location.line));
+        }
+    }
+
+    /// A batch of one finding on `line`.
+    fn batch(line: u64) -> Vec<Finding> {
+        let sample = Report::sample().findings.into_vec().expect("in memory");
+        let mut finding = sample[0].clone();
+        finding.location.line = line;
+        vec![finding]
+    }
+
+    #[test]
+    fn batches_stream_in_file_order_whatever_order_files_finish_in() {
+        let recorder = Recorder::default();
+        let mut in_order = InOrder::default();
+        in_order.batch(1, batch(10), &recorder);
+        in_order.batch(2, batch(20), &recorder);
+        in_order.batch(0, batch(1), &recorder);
+        assert_eq!(*lock(&recorder.0), [1], "later files wait");
+        in_order.file_done(2, &recorder);
+        in_order.file_done(0, &recorder);
+        assert_eq!(*lock(&recorder.0), [1, 10], "file 1 is next, not done");
+        in_order.batch(1, batch(11), &recorder);
+        in_order.file_done(1, &recorder);
+        assert_eq!(*lock(&recorder.0), [1, 10, 11, 20]);
+        assert!(in_order.waiting.is_empty());
+        assert_eq!(in_order.next, 3);
+    }
+
+    #[test]
+    fn occurrence_keys_tell_every_part_apart() {
+        let finding = batch(1).remove(0);
+        let key = occurrence_key(&finding, "j***@example.com");
+        assert_eq!(key, occurrence_key(&finding, "j***@example.com"));
+        assert_ne!(key, occurrence_key(&finding, "k***@example.com"));
+        let mut moved = finding.clone();
+        moved.location.line += 5;
+        assert_eq!(key, occurrence_key(&moved, "j***@example.com"));
+        let mut elsewhere = finding.clone();
+        elsewhere.location.field = None;
+        assert_ne!(key, occurrence_key(&elsewhere, "j***@example.com"));
     }
 }

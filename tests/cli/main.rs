@@ -5,6 +5,7 @@ mod core;
 mod dumps;
 mod exports;
 mod gate;
+mod memory;
 mod reports;
 mod rules_doc;
 mod support;
