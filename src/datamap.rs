@@ -430,7 +430,10 @@ mod tests {
         let mut empty = none.clone();
         empty.location.field = Some(String::new());
         let mut tally = tally(&[none.clone(), empty]);
-        tally.append(self::tally(&[none, finding("phone", "tel", Evidence::FieldName)]));
+        tally.append(self::tally(&[
+            none,
+            finding("phone", "tel", Evidence::FieldName),
+        ]));
         let map = build(&tally, &[], 0.3);
         let fields: Vec<Option<&str>> = map.iter().map(|r| r.field.as_deref()).collect();
         assert_eq!(fields, [None, Some(""), Some("tel")]);

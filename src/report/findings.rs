@@ -22,11 +22,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::{Finding, Severity};
 
-/// Findings a scanning thread collects before handing them to the [`Spool`]: about 2 MB.
-pub const BATCH: usize = 2_000;
+/// Findings a scanning thread collects before handing them to the [`Spool`]: about 1 MB.
+pub const BATCH: usize = 1_000;
 
-/// Findings kept in memory before a [`Spool`] starts writing to a temporary file: about 20 MB.
-pub const MEMORY_LIMIT: usize = 20_000;
+/// Findings kept in memory before a [`Spool`] starts writing to a temporary file: about 5 MB.
+pub const MEMORY_LIMIT: usize = 5_000;
 
 /// The findings of a report, in report order: in memory, or in batches in a temporary file.
 #[derive(Clone, Default)]

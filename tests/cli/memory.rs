@@ -1,4 +1,4 @@
-//! Large scans: past 20,000 findings the scan spills them to a temporary file. The report must
+//! Large scans: past 5,000 findings the scan spills them to a temporary file. The report must
 //! not change: same order, counts, fingerprints and baseline behaviour as a scan held in memory,
 //! at any `--threads`.
 
@@ -7,8 +7,8 @@ use std::path::Path;
 
 use crate::support::piimap;
 
-/// Rows per generated CSV: two files make 24,000 e-mail findings, past the spill threshold.
-const ROWS: usize = 12_000;
+/// Rows per generated CSV: two files make 8,000 e-mail findings, past the spill threshold.
+const ROWS: usize = 4_000;
 
 /// Writes `a.csv` and `b.csv` into `dir`, one e-mail address per row; returns the folder.
 fn large_exports(dir: &Path) -> String {
@@ -115,9 +115,19 @@ fn baseline_of_a_spilled_scan_suppresses_every_finding() {
     let root = large_exports(&data);
     let baseline = dir.path().join("baseline.json");
     let baseline = baseline.to_str().expect("utf-8 temp path");
-    let args = ["scan", &root, "--format", "json", "--write-baseline", baseline];
+    let args = [
+        "scan",
+        &root,
+        "--format",
+        "json",
+        "--write-baseline",
+        baseline,
+    ];
     scan_exiting(0, &args);
-    let report = scan_exiting(0, &["scan", &root, "--format", "json", "--baseline", baseline]);
+    let report = scan_exiting(
+        0,
+        &["scan", &root, "--format", "json", "--baseline", baseline],
+    );
     let report: serde_json::Value = serde_json::from_str(&report).expect("JSON");
     assert_eq!(report["summary"]["findings"], 0);
     assert_eq!(report["summary"]["baseline_suppressed"], 2 * ROWS);
