@@ -45,7 +45,7 @@ const SHORT_CELL: usize = 512;
 /// Memory for the [`RegexSet`]'s lazy DFA. Running the set of every rule with overlapping
 /// matches needs many states; with the regex crate's default (2 MB) the DFA was rebuilt over
 /// and over and a CSV of customers scanned at half the speed.
-const WHICH_RULES_CACHE_BYTES: usize = 256 * 1024 * 1024;
+const WHICH_RULES_CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 /// One rule match inside a cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -153,6 +153,7 @@ impl Detector {
         let field = &mut FieldName {
             raw: cell.field,
             memo,
+            slot: None,
         };
         self.detect_ungated(cell.text, field, out);
         if !self.gated_rules.is_empty() {
@@ -441,11 +442,28 @@ fn continues_digit_groups(text: &[u8], start: usize, end: usize) -> bool {
 /// Which rules each field name names (see [`Detector::detect_in`]).
 #[derive(Debug, Default)]
 pub struct FieldMemo {
-    named: HashMap<String, Box<[bool]>>,
+    slots: HashMap<String, usize>,
+    named: Vec<Box<[bool]>>,
 }
 
 /// Distinct field names a [`FieldMemo`] keeps before it starts over.
 const FIELD_MEMO_CAPACITY: usize = 4096;
+
+impl FieldMemo {
+    /// The slot in `named` of `field`, computing it on first sight.
+    fn slot(&mut self, detector: &Detector, field: &str) -> usize {
+        if let Some(&slot) = self.slots.get(field) {
+            return slot;
+        }
+        if self.named.len() >= FIELD_MEMO_CAPACITY {
+            self.slots.clear();
+            self.named.clear();
+        }
+        self.named.push(detector.rules_named_by(field));
+        self.slots.insert(field.to_owned(), self.named.len() - 1);
+        self.named.len() - 1
+    }
+}
 
 impl Detector {
     /// For each rule, whether `field`'s name (its last JSON pointer segment) names its data.
@@ -467,6 +485,8 @@ impl Detector {
 struct FieldName<'a, 'm> {
     raw: Option<&'a str>,
     memo: &'m mut FieldMemo,
+    /// The field's slot in `memo`, once looked up.
+    slot: Option<usize>,
 }
 
 impl FieldName<'_, '_> {
@@ -475,16 +495,11 @@ impl FieldName<'_, '_> {
         let Some(raw) = self.raw else {
             return false;
         };
-        if let Some(named) = self.memo.named.get(raw) {
-            return named[index];
-        }
-        if self.memo.named.len() >= FIELD_MEMO_CAPACITY {
-            self.memo.named.clear();
-        }
-        let named = detector.rules_named_by(raw);
-        let answer = named[index];
-        self.memo.named.insert(raw.to_owned(), named);
-        answer
+        let slot = match self.slot {
+            Some(slot) => slot,
+            None => *self.slot.insert(self.memo.slot(detector, raw)),
+        };
+        self.memo.named[slot][index]
     }
 }
 
