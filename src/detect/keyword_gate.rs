@@ -7,7 +7,7 @@
 //! stands, and in fields named for them. The findings are the same as running them
 //! everywhere; the timestamps of a log no longer each cost a date check.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::context::{WINDOW, is_whole_word};
 use super::rule::Rule;
@@ -55,12 +55,13 @@ impl KeywordGate {
             }
         }
         // Every occurrence of every keyword, overlapping ones included, so no keyword that
-        // boosts a match is hidden behind a longer one.
+        // boosts a match is hidden behind a longer one. A DFA: it runs over every byte.
         let automaton = (!words.is_empty())
             .then(|| {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&words)
                     .ok()
             })
