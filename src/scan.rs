@@ -329,7 +329,13 @@ fn extract_cells(
             Origin::File(path) => extract::sheet::extract_path(path, format, sampling, emit),
             Origin::Stdin => extract::sheet::extract_reader(input, format, sampling, emit),
         },
-        FileKind::Sql => extract::sql::extract(input, sampling, emit),
+        FileKind::Sql => {
+            let known = match &file.origin {
+                Origin::File(path) => extract::sql::sibling_schemas(path),
+                Origin::Stdin => extract::sql::Schemas::new(),
+            };
+            extract::sql::extract(input, known, sampling, emit)
+        }
         FileKind::Sqlite => match &file.origin {
             Origin::File(path) => extract::sqlite::extract_path(path, sampling, emit),
             Origin::Stdin => Err(unreadable_stream(kind)),

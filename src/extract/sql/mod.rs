@@ -5,8 +5,9 @@
 //! names; `INSERT` (single- or multi-row, with or without a column list) and `COPY ... FROM
 //! stdin` data blocks emit one [`Cell`] per value, with `container` = the table as written
 //! (`public.customer`, `Customer`) and `field` = the column name. An INSERT without a column list
-//! takes the column order of a `CREATE TABLE` seen earlier in the same file; when there is none,
-//! fields are named by 1-based position (`#3`). String literals elsewhere (defaults, `UPDATE`,
+//! takes the column order of a `CREATE TABLE` seen earlier in the same file, or in a schema file
+//! beside it (see [`sibling_schemas`]); when there is none, fields are named by 1-based position
+//! (`#3`). String literals elsewhere (defaults, `UPDATE`,
 //! function bodies) and comments are emitted as plain cells, so nothing readable goes unscanned.
 //!
 //! Backslash escapes are decoded, except that an escaped line break (`\n`, `\r` in COPY data,
@@ -24,7 +25,9 @@ mod lexer;
 mod reader;
 
 use std::collections::HashMap;
-use std::io::BufRead;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
 
 use lexer::{Dialect, Lexer, Token};
 use reader::Reader;
@@ -97,16 +100,68 @@ pub(crate) fn archive_error() -> ExtractError {
     }
 }
 
-/// Reads a SQL dump from `input` and emits its values and comments.
+/// Column names by table, as `CREATE TABLE` statements give them.
+pub(crate) type Schemas = HashMap<String, Vec<String>>;
+
+/// Largest schema file read beside a dump.
+const MAX_SCHEMA_FILE: u64 = 16 * 1024 * 1024;
+
+/// The tables defined by the schema files beside `dump`: the other `.sql` files of its folder
+/// whose name holds `schema` (`sakila-schema.sql` beside `sakila-data.sql`), up to 16 MiB each.
+/// Data-only dumps insert rows without column lists; this is where their column names are.
+/// A schema file that cannot be read or parsed to the end gives the tables read before the
+/// problem; it is scanned, and reported, on its own.
+pub(crate) fn sibling_schemas(dump: &Path) -> Schemas {
+    let mut schemas = Schemas::new();
+    let Some(Ok(entries)) = dump.parent().map(std::fs::read_dir) else {
+        return schemas;
+    };
+    for path in entries.flatten().map(|entry| entry.path()) {
+        let is_schema = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|name| {
+                let name = name.to_ascii_lowercase();
+                name.contains("schema") && name.ends_with(".sql")
+            });
+        let small =
+            std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_SCHEMA_FILE);
+        if is_schema && small && path.file_name() != dump.file_name() {
+            schemas.extend(read_schemas(&path));
+        }
+    }
+    schemas
+}
+
+/// The `CREATE TABLE` columns of the SQL file at `path`, as far as it can be read.
+fn read_schemas(path: &Path) -> Schemas {
+    let Ok(file) = File::open(path) else {
+        return Schemas::new();
+    };
+    let mut input = BufReader::new(file);
+    let Ok(head) = input.fill_buf() else {
+        return Schemas::new();
+    };
+    let dialect = dialect_of(head);
+    let mut parser = Parser::new(Lexer::new(Reader::new(&mut input), dialect), None);
+    // Errors only cut the schema short: the file is scanned and reported on its own.
+    let _ = parser.run(&mut |_| {});
+    parser.schemas
+}
+
+/// Reads a SQL dump from `input` and emits its values and comments. `known` holds tables
+/// defined elsewhere (a schema file beside the dump); the dump's own `CREATE TABLE` wins.
 /// With `--sample-rows N`, only the first N rows of each table are emitted (the rest are still
 /// parsed) and the tables cut short are marked in `sampling`.
 pub(crate) fn extract(
     input: &mut dyn BufRead,
+    known: Schemas,
     sampling: &mut Sampling,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
     let dialect = dialect_of(input.fill_buf()?);
     let mut parser = Parser::new(Lexer::new(Reader::new(input), dialect), sampling.max_rows);
+    parser.schemas = known;
     let result = parser.run(emit);
     for table in &parser.rows.cut {
         sampling.mark_cut(Some(table));
@@ -172,7 +227,7 @@ enum Tool {
 struct Parser<'r> {
     lex: Lexer<'r>,
     /// Column names by table, as written in `CREATE TABLE`.
-    schemas: HashMap<String, Vec<String>>,
+    schemas: Schemas,
     /// Field names of the statement being read.
     fields: Vec<String>,
     /// The dump tool named by the first comment, if any.

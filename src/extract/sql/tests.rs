@@ -9,17 +9,22 @@ type Got = (String, u64, String);
 fn run(sql: &str) -> (Vec<Got>, Option<(Option<u64>, String)>) {
     let mut cells = Vec::new();
     let mut input = sql.as_bytes();
-    let result = extract(&mut input, &mut Sampling::default(), &mut |cell| {
-        let name = match (cell.container, cell.field) {
-            (Some(table), Some(field)) => format!("{table}.{field}"),
-            _ => String::new(),
-        };
-        cells.push((
-            name,
-            cell.line,
-            String::from_utf8_lossy(cell.text).into_owned(),
-        ));
-    });
+    let result = extract(
+        &mut input,
+        Schemas::new(),
+        &mut Sampling::default(),
+        &mut |cell| {
+            let name = match (cell.container, cell.field) {
+                (Some(table), Some(field)) => format!("{table}.{field}"),
+                _ => String::new(),
+            };
+            cells.push((
+                name,
+                cell.line,
+                String::from_utf8_lossy(cell.text).into_owned(),
+            ));
+        },
+    );
     let error = match result {
         Ok(()) => None,
         Err(ExtractError::Malformed { line, reason }) => Some((line, reason)),
@@ -68,11 +73,16 @@ fn copy_field_columns_are_character_columns() {
     let sql = "COPY t (a, b) FROM stdin;\nZoë\tz@example.com\n\\.\n";
     let mut columns = Vec::new();
     let mut input = sql.as_bytes();
-    extract(&mut input, &mut Sampling::default(), &mut |cell| {
-        if cell.field.is_some() {
-            columns.push(cell.column)
-        }
-    })
+    extract(
+        &mut input,
+        Schemas::new(),
+        &mut Sampling::default(),
+        &mut |cell| {
+            if cell.field.is_some() {
+                columns.push(cell.column)
+            }
+        },
+    )
     .unwrap();
     assert_eq!(columns, [1, 5]);
 }
@@ -283,7 +293,7 @@ fn sample_rows_limits_each_table_and_marks_it_cut() {
     let mut sampling = Sampling::new(Some(2));
     let mut got = Vec::new();
     let mut input = sql.as_bytes();
-    extract(&mut input, &mut sampling, &mut |cell| {
+    extract(&mut input, Schemas::new(), &mut sampling, &mut |cell| {
         got.push(String::from_utf8_lossy(cell.text).into_owned())
     })
     .expect("well-formed");
@@ -291,4 +301,39 @@ fn sample_rows_limits_each_table_and_marks_it_cut() {
     assert!(sampling.was_cut(Some("a")));
     assert!(sampling.was_cut(Some("b")));
     assert!(!sampling.was_cut(Some("c")));
+}
+
+#[test]
+fn data_only_dump_takes_column_names_from_a_schema_file_beside_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let schema = "CREATE TABLE customer (\n  customer_id int,\n  email varchar(50)\n);\n";
+    std::fs::write(dir.path().join("shop-schema.sql"), schema).expect("write schema");
+    std::fs::write(dir.path().join("notes.sql"), "CREATE TABLE other (x int);").expect("write");
+    let data = dir.path().join("shop-data.sql");
+    std::fs::write(
+        &data,
+        "INSERT INTO customer VALUES (1,'jane@example.com');\n",
+    )
+    .expect("write");
+
+    let known = sibling_schemas(&data);
+    assert_eq!(
+        known.get("customer"),
+        Some(&vec!["customer_id".to_string(), "email".to_string()])
+    );
+    assert!(
+        !known.contains_key("other"),
+        "only files named like a schema are read"
+    );
+
+    let mut fields = Vec::new();
+    let mut input: &[u8] = b"INSERT INTO customer VALUES (1,'jane@example.com');\n";
+    extract(&mut input, known, &mut Sampling::default(), &mut |cell| {
+        fields.push(cell.field.map(str::to_owned));
+    })
+    .expect("dump reads");
+    assert_eq!(
+        fields,
+        vec![Some("customer_id".to_string()), Some("email".to_string())]
+    );
 }
