@@ -1,11 +1,14 @@
 //! CSV, TSV and other delimited exports, read record by record with the `csv` crate.
 //!
-//! The delimiter (`,` `;` tab `|`) is sniffed from the first block; the first record is the
-//! header unless it looks like data (see `has_header`), in which case fields are named
-//! `column_1`, `column_2`... Each non-empty field becomes one [`Cell`] whose `field` is its
+//! The delimiter (`,` `;` tab `|`) is sniffed from the first block. Titles, notes and blank
+//! rows above the header are passed over by the rule spreadsheets use (`header`): the first
+//! record that fills at least half as many fields as the fullest of the first 20 is the header
+//! unless it looks like data (see `has_header`), in which case fields are named `column_1`,
+//! `column_2`...; the rows above it are still scanned, with those names. Each non-empty field becomes one [`Cell`] whose `field` is its
 //! column name and whose `line` is the line the field starts on, counting newlines inside
 //! quoted fields earlier in the record. Fields that are not valid UTF-8 are decoded as
-//! Windows-1252 (a superset of Latin-1), the usual encoding of spreadsheet exports. Ragged
+//! Windows-1252 (a superset of Latin-1), the usual encoding of spreadsheet exports; a file
+//! that starts with a UTF-16 byte order mark is decoded as it is read (`utf16`). Ragged
 //! records (more or fewer fields than the header) are read like any other: extra fields are
 //! named after their position.
 //!
@@ -15,7 +18,8 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::io::{BufRead, Cursor, Read};
 
-use super::{Cell, ExtractError, Sampling};
+use super::utf16::{self, Decoded};
+use super::{Cell, ExtractError, Sampling, header};
 
 /// Bytes read ahead to sniff the delimiter.
 const HEAD_LEN: usize = 64 * 1024;
@@ -26,8 +30,21 @@ const LOOKAHEAD: usize = 20;
 /// The delimiters piimap recognises, most common first (ties go to the earlier one).
 pub(crate) const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
-/// Reads delimited records from `input` and emits one cell per non-empty field.
+/// Reads delimited records from `input` and emits one cell per non-empty field; input that
+/// starts with a UTF-16 byte order mark is decoded first.
 pub(crate) fn extract(
+    input: &mut dyn BufRead,
+    sampling: &mut Sampling,
+    emit: &mut dyn FnMut(Cell<'_>),
+) -> Result<(), ExtractError> {
+    match utf16::bom(input.fill_buf()?) {
+        Some(encoding) => extract_utf8(&mut Decoded::new(input, encoding), sampling, emit),
+        None => extract_utf8(input, sampling, emit),
+    }
+}
+
+/// [`extract`] for input in UTF-8 (or, field by field, Windows-1252).
+fn extract_utf8(
     input: &mut dyn BufRead,
     sampling: &mut Sampling,
     emit: &mut dyn FnMut(Cell<'_>),
@@ -55,13 +72,24 @@ pub(crate) fn extract(
             }
         }
     }
-    let Some(first) = ahead.first() else {
+    if ahead.is_empty() {
         return failure.map_or(Ok(()), Err);
-    };
-    let columns = Columns::new(first, &ahead[1..]);
-    let skip = usize::from(columns.from_header);
+    }
+    // Titles, notes and blank rows above the first wide record are scanned with positional
+    // fields; that record is the header if it looks like one.
+    let filled: Vec<usize> = ahead.iter().map(filled_fields).collect();
+    let start = header::first_wide_row(&filled).unwrap_or(0);
+    let columns = Columns::new(&ahead[start], &ahead[start + 1..]);
+    let above = Columns::positional();
     let mut rows = 0u64;
-    for record in ahead.iter().skip(skip) {
+    for (index, record) in ahead.iter().enumerate() {
+        if index < start {
+            emit_record(record, &above, emit);
+            continue;
+        }
+        if index == start && columns.from_header {
+            continue;
+        }
         if !take_row(&mut rows, sampling) {
             return failure.map_or(Ok(()), Err);
         }
@@ -242,12 +270,10 @@ struct Columns {
 }
 
 impl Columns {
+    /// The names of `first`'s fields when it is a header (see [`has_header`]), else positional.
     fn new(first: &csv::ByteRecord, rest: &[csv::ByteRecord]) -> Self {
         if !has_header(first, rest) {
-            return Columns {
-                names: Vec::new(),
-                from_header: false,
-            };
+            return Columns::positional();
         }
         let names = first
             .iter()
@@ -268,6 +294,14 @@ impl Columns {
         }
     }
 
+    /// `column_1`, `column_2`... for every field.
+    fn positional() -> Self {
+        Columns {
+            names: Vec::new(),
+            from_header: false,
+        }
+    }
+
     fn name(&self, index: usize) -> Cow<'_, str> {
         match self.names.get(index) {
             Some(name) => Cow::Borrowed(name),
@@ -281,8 +315,8 @@ fn positional(index: usize) -> String {
 }
 
 /// True when the first record reads as column names: at most one empty name, no duplicate,
-/// none that looks like a value (an `@`, no letter at all, longer than 64 bytes), and none
-/// that reappears in its own column in the records after it.
+/// none that looks like a value ([`header::looks_like_value`]: an `@`, no letter at all, a
+/// paragraph), and none that reappears in its own column in the records after it.
 ///
 /// A first record of plain words is taken as a header: a file without one whose first row
 /// holds only words (names, towns) is misread, which costs one row, not a column.
@@ -292,7 +326,10 @@ pub(crate) fn has_header(first: &csv::ByteRecord, rest: &[csv::ByteRecord]) -> b
     if empty > 1 || (empty == 1 && names.len() < 3) {
         return false;
     }
-    if names.iter().any(|n| !n.is_empty() && looks_like_value(n)) {
+    if names
+        .iter()
+        .any(|n| !n.is_empty() && header::looks_like_value(&decode(n)))
+    {
         return false;
     }
     let duplicate = names
@@ -310,10 +347,12 @@ pub(crate) fn has_header(first: &csv::ByteRecord, rest: &[csv::ByteRecord]) -> b
     })
 }
 
-pub(crate) fn looks_like_value(text: &[u8]) -> bool {
-    text.len() > 64
-        || text.contains(&b'@')
-        || !text.iter().any(|b| b.is_ascii_alphabetic() || *b >= 0x80)
+/// Fields of `record` holding more than whitespace.
+fn filled_fields(record: &csv::ByteRecord) -> usize {
+    record
+        .iter()
+        .filter(|field| !field.trim_ascii().is_empty())
+        .count()
 }
 
 /// Emits the non-empty fields of one record.
@@ -501,6 +540,51 @@ mod tests {
         let mut all = Sampling::new(Some(4));
         cells_with(b"n\na\nb\nc\nd\n", &mut all).1.expect("reads");
         assert!(!all.was_cut(None));
+    }
+
+    #[test]
+    fn title_notes_and_blank_rows_above_the_header_are_passed_over() {
+        let text = b"Customer export,,\nby ops@example.com,,\n,,\nname,email,city\nJane Doe,jane@example.com,Paris\n";
+        let got = cells(text);
+        assert_eq!(got[0], row(1, 1, "column_1", "Customer export"));
+        assert_eq!(got[1], row(2, 1, "column_1", "by ops@example.com"));
+        assert_eq!(got[2], row(5, 1, "name", "Jane Doe"));
+        assert_eq!(got[3], row(5, 10, "email", "jane@example.com"));
+        assert_eq!(got.len(), 5, "the header row itself is not a value");
+    }
+
+    #[test]
+    fn title_above_data_without_header_keeps_positional_fields() {
+        let got = cells(b"Export\n1,jane@example.com,x\n2,john@example.com,y\n");
+        assert_eq!(got[0], row(1, 1, "column_1", "Export"));
+        assert_eq!(got[2], row(2, 3, "column_2", "jane@example.com"));
+    }
+
+    #[test]
+    fn utf16_with_bom_is_decoded_and_split_into_fields() {
+        for big_endian in [false, true] {
+            let mut bytes = if big_endian {
+                vec![0xFE, 0xFF]
+            } else {
+                vec![0xFF, 0xFE]
+            };
+            for unit in "prénom\temail\r\nZoë\tzoe@example.com\r\n".encode_utf16() {
+                bytes.extend(if big_endian {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                });
+            }
+            let got = cells(&bytes);
+            assert_eq!(
+                got,
+                vec![
+                    row(2, 1, "prénom", "Zoë"),
+                    row(2, 5, "email", "zoe@example.com")
+                ],
+                "big endian: {big_endian}"
+            );
+        }
     }
 
     #[test]

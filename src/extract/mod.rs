@@ -10,11 +10,13 @@
 
 pub mod csv;
 pub mod gz;
+mod header;
 pub mod json;
 pub mod sheet;
 pub mod sql;
 pub mod sqlite;
 pub mod text;
+mod utf16;
 
 use std::fmt;
 
@@ -103,7 +105,8 @@ impl FileKind {
     /// Magic bytes first: SQLite, gzip, a pg_dump archive (`PGDMP`), a zip holding a workbook
     /// (OpenDocument mimetype or `xl/` parts, or a workbook extension), an OLE container
     /// (`xls`, unless named like another Office file). Then text: JSON when it opens with `{`
-    /// or `[` and parses up to the end of `head`; SQL when [`sql::is_sql`] says so; CSV
+    /// or `[` and parses up to the end of `head` (UTF-16 with a BOM is CSV or plain text,
+    /// sniffed on its decoded head); SQL when [`sql::is_sql`] says so; CSV
     /// for `.csv`/`.tsv`/`.psv`, or for a few generic extensions when one delimiter splits every
     /// line of `head` the same way; plain text otherwise.
     pub fn sniff(head: &[u8], file_name: &str) -> Option<FileKind> {
@@ -128,16 +131,25 @@ impl FileKind {
         if !text::is_text(head) {
             return None;
         }
+        let csv_by_name = matches!(ext.as_str(), "csv" | "tsv" | "psv" | "tab");
+        let csv_sniffed = CSV_SNIFFED_EXTENSIONS.contains(&ext.as_str());
+        if let Some(encoding) = utf16::bom(head) {
+            // Of the structured readers only CSV decodes UTF-16; other UTF-16 files are text.
+            let decoded = utf16::decode_head(head, encoding);
+            let is_csv = csv_by_name || (csv_sniffed && csv::looks_like_csv(decoded.as_bytes()));
+            return Some(if is_csv {
+                FileKind::Csv
+            } else {
+                FileKind::Text
+            });
+        }
         if json::looks_like_json(head) {
             return Some(FileKind::Json);
         }
         if sql::is_sql(head, file_name) {
             return Some(FileKind::Sql);
         }
-        let csv_by_name = matches!(ext.as_str(), "csv" | "tsv" | "psv" | "tab");
-        if csv_by_name
-            || (CSV_SNIFFED_EXTENSIONS.contains(&ext.as_str()) && csv::looks_like_csv(head))
-        {
+        if csv_by_name || (csv_sniffed && csv::looks_like_csv(head)) {
             return Some(FileKind::Csv);
         }
         Some(FileKind::Text)
@@ -300,6 +312,16 @@ mod tests {
             Some(FileKind::Csv)
         );
         assert_eq!(FileKind::sniff(b"a\n", "one.csv"), Some(FileKind::Csv));
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(
+                "a\tb\n1\t2\n3\t4\n"
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        assert_eq!(FileKind::sniff(&utf16, "export.txt"), Some(FileKind::Csv));
+        assert_eq!(FileKind::sniff(&utf16, "app.log"), Some(FileKind::Text));
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use calamine::{Data, Range, Reader, Sheets};
 
-use super::{Cell, ExtractError, Sampling};
+use super::{Cell, ExtractError, Sampling, header};
 
 /// Rows searched for the header.
 const HEADER_SEARCH: usize = 30;
@@ -190,18 +190,21 @@ fn extract_sheet(
     }
 }
 
-/// Index of the first row among the top [`HEADER_SEARCH`] that looks like a header: it
-/// covers at least half as many columns as the fullest row there; all its non-empty cells but
-/// one (a numbered index column) are text; at least two are; none looks like a value (an `@`,
-/// no letter, a long paragraph); and most are words rather than two-letter codes.
+/// Index of the first row among the top [`HEADER_SEARCH`] that looks like a header (the rule
+/// shared with CSV, [`header::header_row`]): it covers at least half as many columns as the
+/// fullest row there, and [`is_header_like`].
 pub(crate) fn header_row(rows: &[&[Data]]) -> Option<usize> {
     let top = &rows[..rows.len().min(HEADER_SEARCH)];
-    let filled = |row: &[Data]| row.iter().filter(|d| !is_blank(d)).count();
-    let widest = top.iter().map(|r| filled(r)).max().unwrap_or(0);
-    top.iter()
-        .position(|row| filled(row) * 2 >= widest && is_header_like(row))
+    let filled: Vec<usize> = top
+        .iter()
+        .map(|row| row.iter().filter(|d| !is_blank(d)).count())
+        .collect();
+    header::header_row(&filled, |index| is_header_like(top[index]))
 }
 
+/// True when all the row's non-empty cells but one (a numbered index column) are text; at
+/// least two are; none looks like a value
+/// ([`header::looks_like_value`]); and most are words rather than two-letter codes.
 fn is_header_like(row: &[Data]) -> bool {
     let cells: Vec<&Data> = row.iter().filter(|d| !is_blank(d)).collect();
     let texts: Vec<&str> = cells
@@ -215,9 +218,7 @@ fn is_header_like(row: &[Data]) -> bool {
     texts.len() >= 2
         && cells.len() - texts.len() <= 1
         && words * 2 >= texts.len()
-        && texts
-            .iter()
-            .all(|t| t.len() <= 256 && !t.contains('@') && t.chars().any(char::is_alphabetic))
+        && !texts.iter().any(|t| header::looks_like_value(t))
 }
 
 fn is_blank(data: &Data) -> bool {

@@ -5,6 +5,7 @@
 
 use std::io::BufRead;
 
+use super::utf16::bom as utf16_bom;
 use super::{Cell, ExtractError};
 
 /// Size of the first block to sniff: a NUL byte in it marks the file as binary.
@@ -17,15 +18,6 @@ const BLOCK_LEN: usize = 256 * 1024;
 /// order mark, or holds no NUL byte.
 pub fn is_text(head: &[u8]) -> bool {
     utf16_bom(head).is_some() || memchr::memchr(0, head).is_none()
-}
-
-/// The UTF-16 encoding named by a byte order mark at the start of `head`.
-fn utf16_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    match head {
-        [0xFF, 0xFE, ..] => Some(encoding_rs::UTF_16LE),
-        [0xFE, 0xFF, ..] => Some(encoding_rs::UTF_16BE),
-        _ => None,
-    }
 }
 
 /// Reads text from `input` and emits it in blocks of whole lines.

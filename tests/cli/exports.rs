@@ -147,6 +147,74 @@ fn csv_quirks_semicolon_latin1_tsv_and_no_header() {
 }
 
 #[test]
+fn csv_title_notes_and_blank_rows_above_the_header_are_passed_over() {
+    let (_, report) = scan_json(&[&fixture("csv/title_row.csv")]);
+    assert_classified(
+        &report,
+        "title_row.csv",
+        &[
+            ("", "full_name", "person_name"),
+            ("", "email", "email"),
+            ("", "phone", "phone"),
+        ],
+    );
+    let emails: Vec<(u64, &str)> = findings_of(&report, "title_row.csv")
+        .iter()
+        .filter(|f| f["rule"] == "email")
+        .map(|f| {
+            let location = &f["location"];
+            (
+                location["line"].as_u64().unwrap(),
+                location["field"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        emails,
+        [(2, "column_1"), (5, "email"), (6, "email"), (7, "email")],
+        "the notes row is scanned too, with a positional field"
+    );
+}
+
+#[test]
+fn utf16_csv_and_tsv_are_decoded_and_classified_by_field() {
+    let dir = tempfile::tempdir().unwrap();
+    // A UTF-16 export named .txt is sniffed as CSV on its decoded first block.
+    fs::copy(fixture("csv/utf16le.csv"), dir.path().join("export.txt")).unwrap();
+    let (_, report) = scan_json(&[
+        &fixture("csv/utf16le.csv"),
+        &fixture("csv/utf16be.tsv"),
+        dir.path().to_str().unwrap(),
+    ]);
+    for file in ["utf16le.csv", "utf16be.tsv", "export.txt"] {
+        assert_classified(
+            &report,
+            file,
+            &[
+                ("", "first_name", "person_name"),
+                ("", "last_name", "person_name"),
+                ("", "email", "email"),
+                ("", "phone", "phone"),
+            ],
+        );
+        let emails: Vec<(u64, u64)> = findings_of(&report, file)
+            .iter()
+            .filter(|f| f["rule"] == "email")
+            .map(|f| {
+                let location = &f["location"];
+                assert_eq!(location["field"], "email", "{file}");
+                (
+                    location["line"].as_u64().unwrap(),
+                    location["column"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(emails, [(2, 14), (3, 14), (4, 13)], "{file}");
+    }
+    assert!(report["errors"].as_array().unwrap().is_empty());
+}
+
+#[test]
 fn field_name_findings_are_one_per_field_and_masked() {
     let (_, report) = scan_json(&[&fixture("csv/customers.csv")]);
     let by_name: Vec<&Value> = findings_of(&report, "customers.csv")
