@@ -214,6 +214,35 @@ fn utf16_csv_and_tsv_are_decoded_and_classified_by_field() {
     assert!(report["errors"].as_array().unwrap().is_empty());
 }
 
+/// Field names seen in the real corpora (issue 3): first address lines and booking locations
+/// are addresses, a seller is a business, and a column named Phone is a phone column even when
+/// its values are placeholders that are no real number (area code 123).
+#[test]
+fn regression_3_address_lines_sellers_and_placeholder_phones() {
+    let (_, report) = scan_json(&[&fixture("csv/trade.csv")]);
+    assert_classified(
+        &report,
+        "trade.csv",
+        &[
+            ("", "Buyer_Line_1", "postal_address"),
+            ("", "RES_LOC", "postal_address"),
+            ("", "Seller_Contact_Name", "person_name"),
+            ("", "Phone", "phone"),
+            ("", "Buyer_Phone", "phone"),
+        ],
+    );
+    assert_not_classified(&report, "trade.csv", &["Seller_Name"], "person_name");
+    let phone = findings_of(&report, "trade.csv")
+        .into_iter()
+        .find(|f| f["rule"] == "phone" && f["location"]["field"] == "Phone")
+        .expect("phone column reported");
+    assert_eq!(
+        phone["evidence"], "field_name",
+        "by its name, not its value"
+    );
+    assert_eq!(phone["value"], "***-***-7890");
+}
+
 #[test]
 fn field_name_findings_are_one_per_field_and_masked() {
     let (_, report) = scan_json(&[&fixture("csv/customers.csv")]);
@@ -225,7 +254,7 @@ fn field_name_findings_are_one_per_field_and_masked() {
         .iter()
         .map(|f| f["location"]["field"].as_str().unwrap())
         .collect();
-    assert_eq!(fields, ["first_name", "last_name", "birth_date"]);
+    assert_eq!(fields, ["first_name", "last_name", "phone", "birth_date"]);
     let first = by_name[0];
     assert_eq!(first["rule"], "person_name");
     assert_eq!(first["location"]["line"], 2, "located at the first value");
@@ -605,6 +634,7 @@ fn real_corpora_columns_are_classified() {
         "33082.xls",
         &[
             ("Sheet1", "Contact", "person_name"),
+            ("Sheet1", "Phone", "phone"),
             ("Sheet1", "eMail", "email"),
         ],
     );
@@ -615,8 +645,9 @@ fn real_corpora_columns_are_classified() {
             ("Sheet1", "First Name", "person_name"),
             ("Sheet1", "Last Name", "person_name"),
             // `Mobile` holds a placeholder in area code 999, which the NANP never assigns, so
-            // libphonenumber rightly rejects it; `Office` holds valid numbers.
+            // libphonenumber rightly rejects the value; the column is a phone column by name.
             ("Sheet1", "Office", "phone"),
+            ("Sheet1", "Mobile", "phone"),
             ("Sheet1", "E-Mail Address", "email"),
             ("Sheet1", "Address 1", "postal_address"),
         ],
@@ -629,6 +660,8 @@ fn real_corpora_columns_are_classified() {
             ("Sheet1", "LAST_NM", "person_name"),
             ("Sheet1", "FRST_NM", "person_name"),
             ("Sheet1", "DOB", "date_of_birth"),
+            ("Sheet1", "RES_LOC", "postal_address"),
+            ("Sheet1", "ARR_LOC", "postal_address"),
         ],
     );
     assert_not_classified(
@@ -662,12 +695,31 @@ fn real_corpora_columns_are_classified() {
             ("Colsale (Aug", "Seller_Contact_Name", "person_name"),
             ("Colsale (Aug", "Phone", "phone"),
             ("Colsale (Aug", "Buyer_Phone", "phone"),
+            ("Colsale (Aug", "Buyer_Line_1", "postal_address"),
         ],
     );
-    let report = scan("odftoolkit/default_namespace.ods");
-    let reason = report["errors"][0]["reason"].as_str().unwrap_or("");
+    // The seller in these gas sales statements is a company.
+    assert_not_classified(&report, "OOM_alloc2.xls", &["Seller_Name"], "person_name");
+    let (_, report) = scan_json(&[
+        corpora
+            .join("odftoolkit/default_namespace.ods")
+            .to_str()
+            .unwrap(),
+        corpora.join("apache-poi/52716.xlsx").to_str().unwrap(),
+    ]);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("default_namespace.ods")
+    );
+    let reason = errors[0]["reason"].as_str().unwrap_or("");
     assert!(
         reason.starts_with("workbook cannot be opened: Ods error"),
         "calamine rejects it: {reason}"
     );
+    assert_eq!(report["summary"]["files_scanned"], 1, "the scan goes on");
+    assert_classified(&report, "52716.xlsx", &[("Tabelle1", "E-Mail", "email")]);
 }
