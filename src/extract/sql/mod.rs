@@ -6,7 +6,7 @@
 //! stdin` data blocks emit one [`Cell`] per value, with `container` = the table as written
 //! (`public.customer`, `Customer`) and `field` = the column name. An INSERT without a column list
 //! takes the column order of a `CREATE TABLE` seen earlier in the same file, or in a schema file
-//! beside it (see [`sibling_schemas`]); when there is none, fields are named by 1-based position
+//! beside it (`sibling_schemas`); when there is none, fields are named by 1-based position
 //! (`#3`). String literals elsewhere (defaults, `UPDATE`,
 //! function bodies) and comments are emitted as plain cells, so nothing readable goes unscanned.
 //!
