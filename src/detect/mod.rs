@@ -466,7 +466,8 @@ impl FieldMemo {
 }
 
 impl Detector {
-    /// For each rule, whether `field`'s name (its last JSON pointer segment) names its data.
+    /// For each rule, whether `field`'s name (its last JSON pointer segment) names its data;
+    /// a negative keyword of the rule that is the whole name vetoes it (`Said` is no `sa_id`).
     fn rules_named_by(&self, field: &str) -> Box<[bool]> {
         let last = field
             .rsplit('/')
@@ -476,7 +477,10 @@ impl Detector {
         self.rules
             .iter()
             .zip(&self.contexts)
-            .map(|(rule, context)| context.names_field(&normalized, rule))
+            .zip(&self.name_vetoes)
+            .map(|((rule, context), vetoes)| {
+                context.names_field(&normalized, rule) && !vetoes.contains(&normalized)
+            })
             .collect()
     }
 }

@@ -723,3 +723,19 @@ fn real_corpora_columns_are_classified() {
     assert_eq!(report["summary"]["files_scanned"], 1, "the scan goes on");
     assert_classified(&report, "52716.xlsx", &[("Tabelle1", "E-Mail", "email")]);
 }
+
+#[test]
+fn a_notes_column_named_said_is_no_south_african_id_column() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("calls.csv");
+    fs::write(&path, "id,Said\n1,Asked to be called at 202-555-2143\n").expect("write csv");
+    let (_, report) = scan_json(&[path.to_str().expect("utf-8 path")]);
+    let phones: Vec<&Value> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "phone" && f["location"]["field"] == "Said")
+        .collect();
+    assert_eq!(phones.len(), 1, "{report:#}");
+    assert!(phones[0]["confidence"].as_f64().expect("confidence") >= 0.5);
+}
