@@ -139,6 +139,15 @@ pub fn mask(value: &str) -> String {
         .collect()
 }
 
+/// Masks every letter and digit of `value`, keeping spaces and punctuation: for free text
+/// (names, addresses) where no part may show.
+pub fn mask_all(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_alphanumeric() { '*' } else { c })
+        .collect()
+}
+
 /// Lower-case hexadecimal digits, for writing fingerprints.
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
@@ -188,6 +197,11 @@ mod tests {
             field: None,
             locator: None,
         }
+    }
+
+    #[test]
+    fn mask_all_hides_every_letter_and_digit() {
+        assert_eq!(mask_all("Jane O'Example 42"), "**** *'******* **");
     }
 
     #[test]

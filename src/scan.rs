@@ -504,7 +504,10 @@ impl<'a> Collector<'a> {
             .take(64)
             .collect();
         for (rule, confidence) in self.detector.name_rules(field) {
-            if confidence >= self.config.min_confidence {
+            // A value rule reported by the field's name (a phone column holding placeholders)
+            // is not reported twice at one spot when the first value is already a match.
+            let found_by_value = self.matches.iter().any(|m| m.rule == rule);
+            if confidence >= self.config.min_confidence && !found_by_value {
                 let finding = self.finding(
                     rule,
                     confidence,
@@ -546,7 +549,7 @@ impl<'a> Collector<'a> {
             value: if self.config.show_values {
                 raw.to_string()
             } else {
-                finding::mask(raw)
+                masked(evidence, raw)
             },
             fingerprint: String::new(),
             test_value: false,
@@ -557,7 +560,7 @@ impl<'a> Collector<'a> {
     /// masked value gets occurrence n), counts it, and hands the batch over when it is full.
     fn push(&mut self, mut finding: Finding) {
         let masked = if self.config.show_values {
-            Cow::Owned(finding::mask(&finding.value))
+            Cow::Owned(masked(finding.evidence, &finding.value))
         } else {
             Cow::Borrowed(finding.value.as_str())
         };
@@ -598,6 +601,16 @@ impl<'a> Collector<'a> {
             sampled: Vec::new(),
         };
         (fields, self.tally)
+    }
+}
+
+/// `raw` as a report shows it. A finding by field name holds the field's first value, often
+/// free text (a name, an address, a diagnosis): the last characters that [`finding::mask`]
+/// keeps of a number would give too much away there, so every letter and digit goes.
+fn masked(evidence: Evidence, raw: &str) -> String {
+    match evidence {
+        Evidence::FieldName => finding::mask_all(raw),
+        Evidence::Value => finding::mask(raw),
     }
 }
 

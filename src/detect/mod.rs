@@ -467,19 +467,22 @@ impl FieldMemo {
 
 impl Detector {
     /// For each rule, whether `field`'s name (its last JSON pointer segment) names its data;
-    /// a negative keyword of the rule that is the whole name vetoes it (`Said` is no `sa_id`).
+    /// a negative keyword of the rule that is the whole name as written, in any case, vetoes
+    /// it (`Said` is no `sa_id`, while `sa_id` is).
     fn rules_named_by(&self, field: &str) -> Box<[bool]> {
         let last = field
             .rsplit('/')
             .find(|s| !s.is_empty() && *s != "*")
             .unwrap_or(field);
         let normalized = rule::normalize_field_name(last);
+        // Vetoes compare with the name as written: `Said` is vetoed, `sa_id` is not.
+        let as_written = last.trim().to_lowercase();
         self.rules
             .iter()
             .zip(&self.contexts)
             .zip(&self.name_vetoes)
             .map(|((rule, context), vetoes)| {
-                context.names_field(&normalized, rule) && !vetoes.contains(&normalized)
+                context.names_field(&normalized, rule) && !vetoes.contains(&as_written)
             })
             .collect()
     }
