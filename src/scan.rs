@@ -165,11 +165,22 @@ struct InOrder {
     waiting: BTreeMap<usize, Held>,
 }
 
-/// The held-back batches of one file, and whether it is done.
-#[derive(Default)]
+/// The held-back batches of one file, and whether it is done. They wait in a spool of their
+/// own, so a long file at the head does not make the files after it pile up in memory.
 struct Held {
-    batches: Vec<Vec<Finding>>,
+    spool: Spool,
+    batches: u64,
     done: bool,
+}
+
+impl Default for Held {
+    fn default() -> Self {
+        Held {
+            spool: Spool::new(findings::BATCH),
+            batches: 0,
+            done: false,
+        }
+    }
 }
 
 impl InOrder {
@@ -179,11 +190,9 @@ impl InOrder {
         if index == self.next {
             progress.findings(&findings);
         } else {
-            self.waiting
-                .entry(index)
-                .or_default()
-                .batches
-                .push(findings);
+            let held = self.waiting.entry(index).or_default();
+            held.spool.add(index, held.batches, findings);
+            held.batches += 1;
         }
     }
 
@@ -191,15 +200,33 @@ impl InOrder {
     fn file_done(&mut self, index: usize, progress: &dyn ProgressSink) {
         self.waiting.entry(index).or_default().done = true;
         while let Some(held) = self.waiting.get_mut(&self.next) {
-            for batch in held.batches.drain(..) {
-                progress.findings(&batch);
-            }
+            let spool = std::mem::replace(&mut held.spool, Spool::new(findings::BATCH));
+            stream_held(spool, progress);
             if !held.done {
                 break;
             }
             self.waiting.remove(&self.next);
             self.next += 1;
         }
+    }
+}
+
+/// Streams the findings a file held back, a batch at a time. A spool that cannot be read back
+/// streams what it can: the report's own spool holds the same findings and reports the failure.
+fn stream_held(spool: Spool, progress: &dyn ProgressSink) {
+    let Ok(held) = spool.finish() else {
+        return;
+    };
+    let mut batch = Vec::with_capacity(findings::BATCH);
+    for finding in held.iter().map_while(Result::ok) {
+        batch.push(finding.into_owned());
+        if batch.len() == findings::BATCH {
+            progress.findings(&batch);
+            batch.clear();
+        }
+    }
+    if !batch.is_empty() {
+        progress.findings(&batch);
     }
 }
 
@@ -713,6 +740,25 @@ mod tests {
         assert_eq!(*lock(&recorder.0), [1, 10, 11, 20]);
         assert!(in_order.waiting.is_empty());
         assert_eq!(in_order.next, 3);
+    }
+
+    #[test]
+    fn held_back_files_past_a_batch_wait_on_disk_and_stream_in_order() {
+        let recorder = Recorder::default();
+        let mut in_order = InOrder::default();
+        let lines: Vec<u64> = (1..=3 * findings::BATCH as u64).collect();
+        for chunk in lines.chunks(7) {
+            let held: Vec<Finding> = chunk.iter().flat_map(|&line| batch(line)).collect();
+            in_order.batch(1, held, &recorder);
+        }
+        assert!(lock(&recorder.0).is_empty(), "file 1 waits for file 0");
+        in_order.file_done(1, &recorder);
+        in_order.batch(0, batch(0), &recorder);
+        in_order.file_done(0, &recorder);
+        let mut expected = vec![0];
+        expected.extend(&lines);
+        assert_eq!(*lock(&recorder.0), expected);
+        assert!(in_order.waiting.is_empty());
     }
 
     #[test]
