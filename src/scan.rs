@@ -518,8 +518,9 @@ impl<'a> Collector<'a> {
 
     fn name_field(&mut self, cell: &Cell<'_>, field: &str, slot: usize) {
         let rules = self.detector.rules();
-        let named = (0..rules.len())
-            .filter(|&i| rules[i].regex.is_some() && self.detector.names_field(i, field))
+        let named = self
+            .detector
+            .value_rules_named_by(field)
             .map(|i| rules[i].id.clone());
         self.fields.slot_mut(slot).named.extend(named);
         let first_line = String::from_utf8_lossy(cell.text);

@@ -355,10 +355,11 @@ impl Detector {
             .collect()
     }
 
-    /// True when `field`'s name names the data of value rule `index` (its `field_names` or
-    /// keywords), as used to raise the confidence of matches in that field.
-    pub fn names_field(&self, index: usize, field: &str) -> bool {
-        self.rules_named_by(field)[index]
+    /// The value rules (rules with a regex) whose data `field`'s name names (their
+    /// `field_names` or keywords), as used to raise the confidence of matches in that field.
+    pub fn value_rules_named_by(&self, field: &str) -> impl Iterator<Item = usize> + '_ {
+        let named = self.rules_named_by(field);
+        (0..self.rules.len()).filter(move |&i| named[i] && self.rules[i].regex.is_some())
     }
 
     /// Checks every rule against its own examples: each positive example must be reported by

@@ -33,21 +33,21 @@ const MIN_NATIONAL_DIGITS: usize = 9;
 
 /// True when `candidate` is a valid phone number in some plausible region.
 pub(crate) fn is_valid(candidate: &str, region: Id) -> bool {
-    let digit_count = candidate.chars().filter(char::is_ascii_digit).count();
-    if !(7..=15).contains(&digit_count) {
+    let digits: String = candidate.chars().filter(char::is_ascii_digit).collect();
+    if !(7..=15).contains(&digits.len()) {
         return false;
     }
     if candidate.trim_start().starts_with('+') {
-        return is_valid_in(candidate, None);
+        return is_valid_international(&digits);
     }
-    if digit_count < MIN_NATIONAL_DIGITS {
+    if digits.len() < MIN_NATIONAL_DIGITS {
         return false;
     }
-    is_valid_in(candidate, Some(region))
+    is_valid_national(&digits, region)
         || other_regions(candidate)
             .iter()
             .filter(|r| **r != region)
-            .any(|r| is_valid_in(candidate, Some(*r)))
+            .any(|r| is_valid_national(&digits, *r))
 }
 
 /// Regions whose national format `candidate` is written in, judged by its first characters:
@@ -62,21 +62,19 @@ fn other_regions(candidate: &str) -> &'static [Id] {
     }
 }
 
-/// True when `candidate` is valid written as an international number (`region` `None`) or as a
-/// national number of `region`.
-fn is_valid_in(candidate: &str, region: Option<Id>) -> bool {
-    let digits: String = candidate.chars().filter(char::is_ascii_digit).collect();
-    match region {
-        None => plan::split_calling_code(&digits).is_some_and(|(code, national)| {
-            plan::country(code).is_some_and(|plan| plan.is_valid_with_trunk(national, None))
-        }),
-        Some(region) => {
-            let region = region.as_ref();
-            plan::calling_code(region)
-                .and_then(plan::country)
-                .is_some_and(|plan| plan.is_valid_with_trunk(&digits, Some(region)))
-        }
-    }
+/// True when `digits`, written after a `+`, are a calling code and a valid number of it.
+fn is_valid_international(digits: &str) -> bool {
+    plan::split_calling_code(digits).is_some_and(|(code, national)| {
+        plan::country(code).is_some_and(|plan| plan.is_valid_with_trunk(national, None))
+    })
+}
+
+/// True when `digits` are a valid national number of `region`, trunk prefix or not.
+fn is_valid_national(digits: &str, region: Id) -> bool {
+    let region = region.as_ref();
+    plan::calling_code(region)
+        .and_then(plan::country)
+        .is_some_and(|plan| plan.is_valid_with_trunk(digits, Some(region)))
 }
 
 #[cfg(test)]
