@@ -106,11 +106,8 @@ impl IdentifierWords {
         let Some(automaton) = &self.automaton else {
             return false;
         };
-        let window = line_window(text, start, end);
-        automaton.find_iter(window).any(|hit| {
-            is_whole_word(window, hit.start(), hit.end())
-                && !self.owners[hit.pattern().as_usize()].contains(&rule)
-        })
+        words_near(automaton, text, start, end)
+            .any(|hit| !self.owners[hit.pattern().as_usize()].contains(&rule))
     }
 
     /// The identifier rules, by index.
@@ -119,7 +116,7 @@ impl IdentifierWords {
     }
 }
 
-pub(super) fn automaton(words: &[String]) -> Option<AhoCorasick> {
+fn automaton(words: &[String]) -> Option<AhoCorasick> {
     if words.is_empty() {
         return None;
     }
@@ -134,23 +131,28 @@ fn has_word_near(automaton: Option<&AhoCorasick>, text: &[u8], start: usize, end
     let Some(automaton) = automaton else {
         return false;
     };
+    words_near(automaton, text, start, end).next().is_some()
+}
+
+/// The hits of `automaton` that stand as whole words around `text[start..end]`, where context
+/// words count: its own line, at most [`WINDOW`] bytes either side. Whole words are judged in
+/// the text, not the window: a window edge does not end a word (`stillborn` holds no `born`).
+fn words_near<'a>(
+    automaton: &'a AhoCorasick,
+    text: &'a [u8],
+    start: usize,
+    end: usize,
+) -> impl Iterator<Item = aho_corasick::Match> + 'a {
     let from = line_bound_before(text, start);
     let window = &text[from..line_bound_after(text, end)];
-    // Whole words are judged in the text, not the window: a window edge does not end a word.
     automaton
         .find_iter(window)
-        .any(|hit| is_whole_word(text, from + hit.start(), from + hit.end()))
+        .filter(move |hit| is_whole_word(text, from + hit.start(), from + hit.end()))
 }
 
-/// The text around `text[start..end]` where context words count: its own line, at most
-/// [`WINDOW`] bytes either side.
-fn line_window(text: &[u8], start: usize, end: usize) -> &[u8] {
-    &text[line_bound_before(text, start)..line_bound_after(text, end)]
-}
-
-/// True when `window[start..end]` is not glued to letters or digits on either side.
-pub(super) fn is_whole_word(window: &[u8], start: usize, end: usize) -> bool {
-    !continues_word(char_before(window, start)) && !continues_word(char_after(window, end))
+/// True when `text[start..end]` is not glued to letters or digits on either side.
+pub(super) fn is_whole_word(text: &[u8], start: usize, end: usize) -> bool {
+    !continues_word(char_before(text, start)) && !continues_word(char_after(text, end))
 }
 
 /// A neighbouring character of a keyword hit, `Err` when the bytes there are not UTF-8.

@@ -632,6 +632,18 @@ mod tests {
     }
 
     #[test]
+    fn identifier_word_cut_by_the_window_edge_does_not_cost_confidence() {
+        // The window after the number ends inside `final`; its `fin` (Singapore's FIN) is no
+        // word there, so the phone number keeps its confidence.
+        let text = "Grace can be reached on 844-468-1876 during office hours. Nobody objected to the final";
+        let phone = found(text)
+            .into_iter()
+            .find(|(rule, ..)| rule == "phone")
+            .expect("phone found");
+        assert!(phone.2 >= DEFAULT_MIN_CONFIDENCE, "{phone:?}");
+    }
+
+    #[test]
     fn dotted_version_is_not_an_ip_address() {
         assert!(found("build 1.2.3.4.5 done").is_empty());
         assert_eq!(found("from 10.0.0.1.")[0].1, "10.0.0.1");
