@@ -4,7 +4,8 @@
 //! [`FileKind`].
 //!
 //! Files are sorted before the parallel map and rayon keeps input order, so the report is the
-//! same at any `--threads`. Findings leave the workers in batches (at most
+//! same at any `--threads`. Each file is a job of its own, so an idle thread can take any file
+//! not yet started and no thread is left with a run of files at the end. Findings leave the workers in batches (at most
 //! [`findings::BATCH`] each) for a [`Spool`], which puts them back in file order and spills
 //! them to a temporary file past [`findings::MEMORY_LIMIT`]; the data map and the summary are
 //! counted as findings are made, so memory does not grow with the number of findings.
@@ -105,6 +106,7 @@ pub fn scan(
         walked
             .files
             .par_iter()
+            .with_max_len(1)
             .enumerate()
             .map(|(index, file)| {
                 let outcome = scan_file(file, index, config, detector, &outlet);

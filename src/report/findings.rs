@@ -96,18 +96,45 @@ impl Findings {
         Ok(())
     }
 
+    /// Calls `each` with every finding's compact JSON (no trailing newline), in order. A spilled
+    /// batch is passed on as it was written, without being parsed again.
+    pub fn for_each_json(&self, mut each: impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        let mut scratch = Vec::new();
+        for batch in &self.batches {
+            match batch {
+                Batch::Memory(findings) => {
+                    for finding in findings {
+                        scratch.clear();
+                        serde_json::to_writer(&mut scratch, finding)?;
+                        each(&scratch)?;
+                    }
+                }
+                Batch::Spilled { offset, bytes } => {
+                    let text = self.spill()?.read(*offset, *bytes)?;
+                    for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+                        each(line)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// All findings, in memory.
     pub fn into_vec(self) -> io::Result<Vec<Finding>> {
         self.iter().map(|f| f.map(Cow::into_owned)).collect()
     }
 
+    /// The spill file that spilled batches are in.
+    fn spill(&self) -> io::Result<&Spill> {
+        self.spill
+            .as_deref()
+            .ok_or_else(|| io::Error::other("a spilled batch has no spill file"))
+    }
+
     /// Reads the batch of `bytes` bytes at `offset` back from the spill file.
     fn read(&self, offset: u64, bytes: usize) -> io::Result<Vec<Finding>> {
-        let spill = self
-            .spill
-            .as_ref()
-            .expect("a spilled batch comes with its spill file");
-        let text = spill.read(offset, bytes)?;
+        let text = self.spill()?.read(offset, bytes)?;
         serde_json::Deserializer::from_slice(&text)
             .into_iter::<Finding>()
             .map(|f| f.map_err(io::Error::from))
@@ -414,6 +441,25 @@ mod tests {
         assert_eq!(written, expected);
         let back: Findings = serde_json::from_str(&written).expect("deserializes");
         assert_eq!(back, spilled);
+    }
+
+    #[test]
+    fn each_json_is_the_compact_json_of_each_finding_from_memory_and_from_disk() {
+        let all = numbered(40);
+        let expected: Vec<String> = all
+            .iter()
+            .map(|f| serde_json::to_string(f).expect("serializes"))
+            .collect();
+        for limit in [1_000, 5] {
+            let mut lines = Vec::new();
+            spooled(&all, 6, limit)
+                .for_each_json(|line| {
+                    lines.push(String::from_utf8(line.to_vec()).expect("UTF-8"));
+                    Ok(())
+                })
+                .expect("readable");
+            assert_eq!(lines, expected, "limit {limit}");
+        }
     }
 
     #[test]

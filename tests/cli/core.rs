@@ -298,11 +298,14 @@ fn exclude_and_piimapignore_leave_paths_out() {
 
 #[test]
 fn stdin_is_scanned_as_dash() {
-    piimap(&["scan", "--format", "json", "-"])
+    let output = piimap(&["scan", "--format", "json", "-"])
         .write_stdin("mail jane.doe@example.com\n")
-        .assert()
-        .code(1)
-        .stdout(predicates::str::contains("\"path\": \"-\""));
+        .output()
+        .expect("piimap runs");
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["findings"][0]["path"], "-");
+    assert_eq!(report["findings"][0]["rule"], "email");
 }
 
 #[test]
