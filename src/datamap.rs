@@ -10,6 +10,8 @@
 //! field-name rule (no value pattern) names it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use foldhash::HashMap as FastMap;
 use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
@@ -86,7 +88,7 @@ pub struct FieldCount {
 /// The fields of one file, counted while its cells are scanned.
 #[derive(Debug, Default)]
 pub struct FieldTally {
-    slots: HashMap<String, usize>,
+    slots: FastMap<String, usize>,
     counts: Vec<FieldCount>,
     key: String,
 }
@@ -143,7 +145,7 @@ pub struct FileFields {
 /// not of findings.
 #[derive(Debug, Default)]
 pub struct FindingTally {
-    slots: HashMap<String, usize>,
+    slots: FastMap<String, usize>,
     places: Vec<Place>,
     key: String,
 }

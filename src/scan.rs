@@ -11,7 +11,7 @@
 //! counted as findings are made, so memory does not grow with the number of findings.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
 use std::sync::Mutex;
@@ -401,21 +401,18 @@ fn unreadable_stream(kind: FileKind) -> ExtractError {
 /// megabytes, where the strings themselves took over a hundred.
 type OccurrenceKey = u64;
 
-/// The [`OccurrenceKey`] of a finding: SipHash (std's fixed-key `DefaultHasher`, the same
-/// within one run, which is all the counter needs). A collision would only shift one
+/// The [`OccurrenceKey`] of a finding: foldhash's quality hasher with its fixed seed (the
+/// same within one run, which is all the counter needs). A collision would only shift one
 /// occurrence number (fingerprints stay distinct); among a million keys its odds are about
 /// one in thirty million.
 fn occurrence_key(finding: &Finding, masked: &str) -> OccurrenceKey {
-    use std::hash::{DefaultHasher, Hash, Hasher};
-    let mut hasher = DefaultHasher::new();
-    (
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::default().hash_one((
         finding.rule.as_str(),
         finding.location.container.as_deref(),
         finding.location.field.as_deref(),
         masked,
-    )
-        .hash(&mut hasher);
-    hasher.finish()
+    ))
 }
 
 /// Turns the matches of each cell of one file into findings, fingerprints and counts them,
@@ -432,7 +429,7 @@ struct Collector<'a> {
     findings: Vec<Finding>,
     batches: u64,
     /// Findings so far per fingerprint key, for the occurrence number.
-    seen: HashMap<OccurrenceKey, u64>,
+    seen: foldhash::HashMap<OccurrenceKey, u64>,
     tally: datamap::FindingTally,
     fields: datamap::FieldTally,
     matched_rules: Vec<usize>,
@@ -455,7 +452,7 @@ impl<'a> Collector<'a> {
             field_memo: FieldMemo::default(),
             findings: Vec::new(),
             batches: 0,
-            seen: HashMap::new(),
+            seen: foldhash::HashMap::default(),
             tally: datamap::FindingTally::default(),
             fields: datamap::FieldTally::default(),
             matched_rules: Vec::new(),
@@ -476,8 +473,11 @@ impl<'a> Collector<'a> {
         let mut lines = LineTracker::new(cell);
         // Taken out while findings are pushed, and put back to keep its allocation.
         let matches = std::mem::take(&mut self.matches);
+        let has_marker = !matches.is_empty() && ignore::has_marker(cell.text);
         for m in &matches {
-            if ignore::is_ignored(cell.text, m.start, &self.detector.rules()[m.rule].id) {
+            if has_marker
+                && ignore::is_ignored(cell.text, m.start, &self.detector.rules()[m.rule].id)
+            {
                 self.ignored += 1;
                 continue;
             }
@@ -514,7 +514,13 @@ impl<'a> Collector<'a> {
         let rules = self.detector.rules();
         let count = self.fields.slot_mut(slot);
         for &rule in &self.matched_rules {
-            *count.matched.entry(rules[rule].id.clone()).or_default() += 1;
+            let id = &rules[rule].id;
+            match count.matched.get_mut(id) {
+                Some(values) => *values += 1,
+                None => {
+                    count.matched.insert(id.clone(), 1);
+                }
+            }
         }
     }
 

@@ -4,10 +4,22 @@
 //! The scan asks only about lines that hold a finding, so text without findings costs nothing.
 //! In structured formats the "line" is the line within the value (a cell, a JSON string).
 
+use std::sync::LazyLock;
+
 use memchr::memmem;
 
 /// The marker as written in a file.
 pub const MARKER: &str = "piimap:ignore";
+
+/// Searcher for [`MARKER`], built once.
+static FINDER: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new(MARKER.as_bytes()));
+
+/// True when `text` holds a marker anywhere: when it does not, none of its findings is ignored
+/// and [`is_ignored`] need not be asked.
+pub fn has_marker(text: &[u8]) -> bool {
+    FINDER.find(text).is_some()
+}
 
 /// True when the line of `text` holding byte `offset` carries a marker that covers `rule`.
 pub fn is_ignored(text: &[u8], offset: usize, rule: &str) -> bool {
@@ -15,7 +27,8 @@ pub fn is_ignored(text: &[u8], offset: usize, rule: &str) -> bool {
     let start = memchr::memrchr(b'\n', &text[..offset]).map_or(0, |i| i + 1);
     let end = memchr::memchr(b'\n', &text[offset..]).map_or(text.len(), |i| offset + i);
     let line = &text[start..end];
-    memmem::find_iter(line, MARKER.as_bytes())
+    FINDER
+        .find_iter(line)
         .any(|at| marker_covers(&line[at + MARKER.len()..], rule))
 }
 

@@ -13,8 +13,6 @@ mod keyword_gate;
 pub mod rule;
 pub mod validate;
 
-use std::collections::HashMap;
-
 use regex::bytes::RegexSet;
 use regex_automata::meta;
 use regex_automata::util::syntax;
@@ -443,7 +441,7 @@ fn continues_digit_groups(text: &[u8], start: usize, end: usize) -> bool {
 /// Which rules each field name names (see [`Detector::detect_in`]).
 #[derive(Debug, Default)]
 pub struct FieldMemo {
-    slots: HashMap<String, usize>,
+    slots: foldhash::HashMap<String, usize>,
     named: Vec<Box<[bool]>>,
 }
 
