@@ -16,7 +16,9 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{Evidence, Finding};
+use crate::finding::Evidence;
+#[cfg(test)]
+use crate::finding::Finding;
 
 /// Default of `--classify-threshold`: a column is classified as holding a rule's data when at
 /// least this share of its values match the rule. 0.3 keeps a column of long numeric ids (one
@@ -163,22 +165,34 @@ struct Place {
 
 impl FindingTally {
     /// Counts `finding` in its place.
-    pub fn add(&mut self, finding: &Finding) {
+    #[cfg(test)]
+    pub(crate) fn add(&mut self, finding: &Finding) {
         let location = &finding.location;
-        let slot = self.slot(
-            &finding.path,
+        let place = (
+            finding.path.as_str(),
             location.container.as_deref(),
             location.field.as_deref(),
         );
+        self.count(place, &finding.rule, finding.evidence);
+    }
+
+    /// Counts a finding of `rule` by `evidence` in `(path, container, field)`.
+    pub fn count(
+        &mut self,
+        (path, container, field): (&str, Option<&str>, Option<&str>),
+        rule: &str,
+        evidence: Evidence,
+    ) {
+        let slot = self.slot(path, container, field);
         let place = &mut self.places[slot];
-        match place.by_rule.get_mut(&finding.rule) {
+        match place.by_rule.get_mut(rule) {
             Some(count) => *count += 1,
             None => {
-                place.by_rule.insert(finding.rule.clone(), 1);
+                place.by_rule.insert(rule.to_string(), 1);
             }
         }
-        if finding.evidence == Evidence::FieldName {
-            place.by_name.insert(finding.rule.clone());
+        if evidence == Evidence::FieldName && !place.by_name.contains(rule) {
+            place.by_name.insert(rule.to_string());
         }
     }
 

@@ -6,8 +6,12 @@
 //! the occurrence number of that masked value, so it is stable when lines move and reveals
 //! nothing about the value that the masked form does not.
 
+mod encode;
+
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+pub use encode::{FindingEncoder, Parts, RuleParts};
 
 use crate::extract::Location;
 
@@ -82,6 +86,16 @@ pub enum Evidence {
     FieldName,
 }
 
+impl Evidence {
+    /// The snake_case name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::Value => "value",
+            Evidence::FieldName => "field_name",
+        }
+    }
+}
+
 /// One piece of personal data found in one place. This is the JSON wire format of a finding.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
@@ -151,6 +165,17 @@ pub fn mask_all(value: &str) -> String {
 /// Lower-case hexadecimal digits, for writing fingerprints.
 const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
+/// A finding's fingerprint: 32 lower-case hexadecimal digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprint([u8; 32]);
+
+impl Fingerprint {
+    /// The fingerprint as written in reports.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).expect("hexadecimal digits are ASCII")
+    }
+}
+
 /// Fingerprint of a finding: a fixed hash (SHA-256, truncated to 128 bits) of the rule, the
 /// path, the container, the field, the masked value and `occurrence`, the number of earlier
 /// findings in the same file with the same rule, field and masked value.
@@ -160,16 +185,17 @@ const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 pub fn fingerprint(
     rule: &str,
     path: &str,
-    location: &Location,
+    container: Option<&str>,
+    field: Option<&str>,
     masked: &str,
     occurrence: u64,
-) -> String {
+) -> Fingerprint {
     let mut hasher = Sha256::new();
     for part in [
         rule,
         path,
-        location.container.as_deref().unwrap_or(""),
-        location.field.as_deref().unwrap_or(""),
+        container.unwrap_or(""),
+        field.unwrap_or(""),
         masked,
     ] {
         hasher.update(part.as_bytes());
@@ -177,27 +203,17 @@ pub fn fingerprint(
     }
     hasher.update(occurrence.to_le_bytes());
     let digest = hasher.finalize();
-    let mut hex = String::with_capacity(32);
-    for byte in &digest[..16] {
-        hex.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
-        hex.push(char::from(HEX_DIGITS[usize::from(byte & 0x0f)]));
+    let mut hex = [0u8; 32];
+    for (pair, byte) in hex.chunks_exact_mut(2).zip(&digest[..16]) {
+        pair[0] = HEX_DIGITS[usize::from(byte >> 4)];
+        pair[1] = HEX_DIGITS[usize::from(byte & 0x0f)];
     }
-    hex
+    Fingerprint(hex)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn location(line: u64) -> Location {
-        Location {
-            line,
-            column: 1,
-            container: None,
-            field: None,
-            locator: None,
-        }
-    }
 
     #[test]
     fn mask_all_hides_every_letter_and_digit() {
@@ -221,12 +237,18 @@ mod tests {
     }
 
     #[test]
-    fn fingerprint_ignores_line_but_not_occurrence() {
-        let a = fingerprint("email", "a.txt", &location(3), "j***@example.com", 0);
-        let b = fingerprint("email", "a.txt", &location(90), "j***@example.com", 0);
-        let c = fingerprint("email", "a.txt", &location(3), "j***@example.com", 1);
-        assert_eq!(a, b);
+    fn fingerprint_depends_on_occurrence_and_place_but_is_never_the_plain_hash() {
+        let a = fingerprint("email", "a.txt", None, None, "j***@example.com", 0);
+        let b = fingerprint("email", "a.txt", None, None, "j***@example.com", 1);
+        let c = fingerprint("email", "a.txt", None, Some("mail"), "j***@example.com", 0);
+        assert_ne!(a, b);
         assert_ne!(a, c);
-        assert_eq!(a.len(), 32);
+        assert_eq!(a.as_str().len(), 32);
+        assert!(a.as_str().bytes().all(|b| b.is_ascii_hexdigit()));
+        let plain: String = Sha256::digest(b"j***@example.com")[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_ne!(a.as_str(), plain);
     }
 }

@@ -15,9 +15,9 @@ use piimap::config::{self, ScanConfig};
 use piimap::detect::rule::load_rules_file;
 use piimap::detect::{DEFAULT_MIN_CONFIDENCE, Detector, Rule};
 use piimap::exit_code::ExitCode;
-use piimap::finding::Finding;
 use piimap::merge;
 use piimap::progress::Progress;
+use piimap::report::findings::Lines;
 use piimap::report::{self, Format, Report, SCHEMA_VERSION};
 use piimap::scan::{self, ProgressSink};
 
@@ -179,20 +179,16 @@ impl ProgressSink for NdjsonStream<'_> {
         true
     }
 
-    fn findings(&self, findings: &[Finding]) {
+    fn findings(&self, findings: &Lines) {
         let mut guard = self
             .out
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let (out, failed) = &mut *guard;
-        if failed.is_some() {
-            return;
-        }
-        for finding in findings {
-            if let Err(err) = report::ndjson::write_finding(finding, out) {
-                *failed = Some(err);
-                return;
-            }
+        if failed.is_none()
+            && let Err(err) = report::ndjson::write_findings(findings, out)
+        {
+            *failed = Some(err);
         }
     }
 }

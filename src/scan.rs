@@ -10,7 +10,6 @@
 //! them to a temporary file past [`findings::MEMORY_LIMIT`]; the data map and the summary are
 //! counted as findings are made, so memory does not grow with the number of findings.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
@@ -23,9 +22,9 @@ use rayon::prelude::*;
 use crate::config::ScanConfig;
 use crate::datamap;
 use crate::detect::{Detector, FieldMemo, Match, ignore};
-use crate::extract::{self, Cell, ExtractError, FileKind, Location, Sampling};
-use crate::finding::{self, Evidence, Finding};
-use crate::report::findings::{self, Findings, Spool};
+use crate::extract::{self, Cell, ExtractError, FileKind, Sampling};
+use crate::finding::{self, Evidence, FindingEncoder, Parts, RuleParts};
+use crate::report::findings::{self, Findings, Lines, Spool};
 use crate::report::{Report, Summary, Tool};
 use crate::walk::{self, FileNote, Origin, SourceFile, WalkError};
 
@@ -76,7 +75,7 @@ pub trait ProgressSink: Sync {
     }
     /// A batch of findings, in report order: files in path order, a file's batches as soon as
     /// every file before it is done (`--format ndjson` streams them). One call at a time.
-    fn findings(&self, _findings: &[Finding]) {}
+    fn findings(&self, _findings: &Lines) {}
 }
 
 /// Scans everything `config` names and returns the report, telling `progress` as it goes.
@@ -138,7 +137,7 @@ struct Outlet<'a> {
 
 impl Outlet<'_> {
     /// Takes batch number `seq` of the file at `index`.
-    fn batch(&self, index: usize, seq: u64, findings: Vec<Finding>) {
+    fn batch(&self, index: usize, seq: u64, findings: Lines) {
         if let Some(in_order) = self.in_order {
             lock(in_order).batch(index, findings.clone(), self.progress);
         }
@@ -188,7 +187,7 @@ impl Default for Held {
 impl InOrder {
     /// Streams a batch of the file at `index` now if every file before it is done, else
     /// holds it back.
-    fn batch(&mut self, index: usize, findings: Vec<Finding>, progress: &dyn ProgressSink) {
+    fn batch(&mut self, index: usize, findings: Lines, progress: &dyn ProgressSink) {
         if index == self.next {
             progress.findings(&findings);
         } else {
@@ -216,19 +215,12 @@ impl InOrder {
 /// Streams the findings a file held back, a batch at a time. A spool that cannot be read back
 /// streams what it can: the report's own spool holds the same findings and reports the failure.
 fn stream_held(spool: Spool, progress: &dyn ProgressSink) {
-    let Ok(held) = spool.finish() else {
-        return;
-    };
-    let mut batch = Vec::with_capacity(findings::BATCH);
-    for finding in held.iter().map_while(Result::ok) {
-        batch.push(finding.into_owned());
-        if batch.len() == findings::BATCH {
-            progress.findings(&batch);
-            batch.clear();
-        }
-    }
-    if !batch.is_empty() {
-        progress.findings(&batch);
+    if let Ok(held) = spool.finish() {
+        // An error ends the stream; the report's own spool reports it.
+        let _ = held.for_each_batch(|batch| {
+            progress.findings(batch);
+            Ok(())
+        });
     }
 }
 
@@ -405,14 +397,9 @@ type OccurrenceKey = u64;
 /// same within one run, which is all the counter needs). A collision would only shift one
 /// occurrence number (fingerprints stay distinct); among a million keys its odds are about
 /// one in thirty million.
-fn occurrence_key(finding: &Finding, masked: &str) -> OccurrenceKey {
+fn occurrence_key(rule: &str, cell: &Cell<'_>, masked: &str) -> OccurrenceKey {
     use std::hash::BuildHasher;
-    foldhash::quality::FixedState::default().hash_one((
-        finding.rule.as_str(),
-        finding.location.container.as_deref(),
-        finding.location.field.as_deref(),
-        masked,
-    ))
+    foldhash::quality::FixedState::default().hash_one((rule, cell.container, cell.field, masked))
 }
 
 /// Turns the matches of each cell of one file into findings, fingerprints and counts them,
@@ -425,8 +412,10 @@ struct Collector<'a> {
     outlet: (usize, &'a Outlet<'a>),
     matches: Vec<Match>,
     field_memo: FieldMemo,
+    /// Encodes the file's findings.
+    encoder: FindingEncoder,
     /// The batch being filled, and the number of batches handed over.
-    findings: Vec<Finding>,
+    findings: Lines,
     batches: u64,
     /// Findings so far per fingerprint key, for the occurrence number.
     seen: foldhash::HashMap<OccurrenceKey, u64>,
@@ -450,7 +439,8 @@ impl<'a> Collector<'a> {
             outlet,
             matches: Vec::new(),
             field_memo: FieldMemo::default(),
-            findings: Vec::new(),
+            encoder: FindingEncoder::new(&file.display),
+            findings: Lines::with_capacity(findings::BATCH),
             batches: 0,
             seen: foldhash::HashMap::default(),
             tally: datamap::FindingTally::default(),
@@ -483,16 +473,14 @@ impl<'a> Collector<'a> {
             }
             let (line, column) = lines.position_of(m.start);
             let raw = String::from_utf8_lossy(&cell.text[m.start..m.end]);
-            let mut finding = self.finding(
-                m.rule,
-                m.confidence,
-                Evidence::Value,
-                cell,
-                (line, column),
-                &raw,
-            );
-            finding.test_value = m.test_value;
-            self.push(finding);
+            let spot = Spot {
+                rule: m.rule,
+                confidence: m.confidence,
+                evidence: Evidence::Value,
+                position: (line, column),
+                test_value: m.test_value,
+            };
+            self.push(&spot, cell, &raw);
         }
         self.matches = matches;
     }
@@ -544,77 +532,65 @@ impl<'a> Collector<'a> {
             // is not reported twice at one spot when the first value is already a match.
             let found_by_value = self.matches.iter().any(|m| m.rule == rule);
             if confidence >= self.config.min_confidence && !found_by_value {
-                let finding = self.finding(
+                let spot = Spot {
                     rule,
                     confidence,
-                    Evidence::FieldName,
-                    cell,
-                    (cell.line, cell.column),
-                    &first_line,
-                );
-                self.push(finding);
+                    evidence: Evidence::FieldName,
+                    position: (cell.line, cell.column),
+                    test_value: false,
+                };
+                self.push(&spot, cell, &first_line);
             }
         }
     }
 
-    /// A finding of `rule` in `cell` at (line, column), holding `raw` masked.
-    fn finding(
-        &self,
-        rule: usize,
-        confidence: f64,
-        evidence: Evidence,
-        cell: &Cell<'_>,
-        (line, column): (u64, u64),
-        raw: &str,
-    ) -> Finding {
-        let rule = &self.detector.rules()[rule];
-        Finding {
-            rule: rule.id.clone(),
-            category: rule.category,
-            severity: rule.severity,
-            confidence,
-            evidence,
-            path: self.file.display.clone(),
-            location: Location {
-                line,
-                column,
-                container: cell.container.map(String::from),
-                field: cell.field.map(String::from),
-                locator: cell.locator.map(String::from),
-            },
-            value: if self.config.show_values {
-                raw.to_string()
-            } else {
-                masked(evidence, raw)
-            },
-            fingerprint: String::new(),
-            test_value: false,
-        }
-    }
-
-    /// Fingerprints `finding` (the n-th finding of the file with the same rule, place and
-    /// masked value gets occurrence n), counts it, and hands the batch over when it is full.
-    fn push(&mut self, mut finding: Finding) {
-        let masked = if self.config.show_values {
-            Cow::Owned(masked(finding.evidence, &finding.value))
-        } else {
-            Cow::Borrowed(finding.value.as_str())
-        };
+    /// Makes the finding at `spot` in `cell`, holding `raw` masked: fingerprints it (the n-th
+    /// finding of the file with the same rule, place and masked value gets occurrence n),
+    /// counts it, encodes it, and hands the batch over when it is full.
+    fn push(&mut self, spot: &Spot, cell: &Cell<'_>, raw: &str) {
+        let rule = &self.detector.rules()[spot.rule];
+        let masked = masked(spot.evidence, raw);
         let occurrence = self
             .seen
-            .entry(occurrence_key(&finding, &masked))
+            .entry(occurrence_key(&rule.id, cell, &masked))
             .or_default();
         let fingerprint = finding::fingerprint(
-            &finding.rule,
-            &finding.path,
-            &finding.location,
+            &rule.id,
+            &self.file.display,
+            cell.container,
+            cell.field,
             &masked,
             *occurrence,
         );
         *occurrence += 1;
-        finding.fingerprint = fingerprint;
-        self.tally.add(&finding);
-        self.findings.push(finding);
+        let place = (self.file.display.as_str(), cell.container, cell.field);
+        self.tally.count(place, &rule.id, spot.evidence);
+        let rule_parts = RuleParts {
+            index: spot.rule,
+            id: &rule.id,
+            category: rule.category,
+            severity: rule.severity,
+        };
+        let parts = Parts {
+            confidence: spot.confidence,
+            evidence: spot.evidence,
+            line: spot.position.0,
+            column: spot.position.1,
+            container: cell.container,
+            field: cell.field,
+            locator: cell.locator,
+            value: if self.config.show_values {
+                raw
+            } else {
+                &masked
+            },
+            fingerprint: &fingerprint,
+            test_value: spot.test_value,
+        };
+        let encoder = &mut self.encoder;
+        self.findings.push_with(rule.severity, |out| {
+            encoder.encode(&rule_parts, &parts, out)
+        });
         if self.findings.len() >= findings::BATCH {
             self.hand_over();
         }
@@ -622,7 +598,12 @@ impl<'a> Collector<'a> {
 
     fn hand_over(&mut self) {
         let (index, outlet) = self.outlet;
-        outlet.batch(index, self.batches, std::mem::take(&mut self.findings));
+        let full = Lines::with_capacity(findings::BATCH);
+        outlet.batch(
+            index,
+            self.batches,
+            std::mem::replace(&mut self.findings, full),
+        );
         self.batches += 1;
     }
 
@@ -638,6 +619,16 @@ impl<'a> Collector<'a> {
         };
         (fields, self.tally)
     }
+}
+
+/// Where a finding is, of which rule, and how sure.
+struct Spot {
+    rule: usize,
+    confidence: f64,
+    evidence: Evidence,
+    /// 1-based line and character column.
+    position: (u64, u64),
+    test_value: bool,
 }
 
 /// `raw` as a report shows it. A finding by field name holds the field's first value, often
@@ -720,17 +711,27 @@ mod tests {
     impl ProgressSink for Recorder {
         fn start(&self, _files: u64, _bytes: u64) {}
         fn file_done(&self, _files_done: u64, _bytes: u64) {}
-        fn findings(&self, findings: &[Finding]) {
-            lock(&self.0).extend(findings.iter().map(|f| f.location.line));
+        fn findings(&self, findings: &Lines) {
+            let decoded = findings.decode().expect("findings decode");
+            lock(&self.0).extend(decoded.iter().map(|f| f.location.line));
         }
     }
 
-    /// A batch of one finding on `line`.
-    fn batch(line: u64) -> Vec<Finding> {
+    /// A batch of one finding on each of `lines`.
+    fn batch_of(lines: &[u64]) -> Lines {
         let sample = Report::sample().findings.into_vec().expect("in memory");
-        let mut finding = sample[0].clone();
-        finding.location.line = line;
-        vec![finding]
+        let mut batch = Lines::default();
+        for &line in lines {
+            let mut finding = sample[0].clone();
+            finding.location.line = line;
+            batch.push(&finding);
+        }
+        batch
+    }
+
+    /// A batch of one finding on `line`.
+    fn batch(line: u64) -> Lines {
+        batch_of(&[line])
     }
 
     #[test]
@@ -757,8 +758,7 @@ mod tests {
         let mut in_order = InOrder::default();
         let lines: Vec<u64> = (1..=3 * findings::BATCH as u64).collect();
         for chunk in lines.chunks(7) {
-            let held: Vec<Finding> = chunk.iter().flat_map(|&line| batch(line)).collect();
-            in_order.batch(1, held, &recorder);
+            in_order.batch(1, batch_of(chunk), &recorder);
         }
         assert!(lock(&recorder.0).is_empty(), "file 1 waits for file 0");
         in_order.file_done(1, &recorder);
@@ -772,15 +772,29 @@ mod tests {
 
     #[test]
     fn occurrence_keys_tell_every_part_apart() {
-        let finding = batch(1).remove(0);
-        let key = occurrence_key(&finding, "j***@example.com");
-        assert_eq!(key, occurrence_key(&finding, "j***@example.com"));
-        assert_ne!(key, occurrence_key(&finding, "k***@example.com"));
-        let mut moved = finding.clone();
-        moved.location.line += 5;
-        assert_eq!(key, occurrence_key(&moved, "j***@example.com"));
-        let mut elsewhere = finding.clone();
-        elsewhere.location.field = None;
-        assert_ne!(key, occurrence_key(&elsewhere, "j***@example.com"));
+        let cell = Cell {
+            field: Some("email"),
+            ..Cell::plain(b"j.doe@example.com", 3)
+        };
+        let key = occurrence_key("email", &cell, "j***@example.com");
+        assert_eq!(key, occurrence_key("email", &cell, "j***@example.com"));
+        assert_ne!(key, occurrence_key("email", &cell, "k***@example.com"));
+        assert_ne!(key, occurrence_key("phone", &cell, "j***@example.com"));
+        let moved = Cell { line: 90, ..cell };
+        assert_eq!(key, occurrence_key("email", &moved, "j***@example.com"));
+        let elsewhere = Cell {
+            field: None,
+            ..cell
+        };
+        assert_ne!(key, occurrence_key("email", &elsewhere, "j***@example.com"));
+        let contained = Cell {
+            container: Some("email"),
+            field: None,
+            ..cell
+        };
+        assert_ne!(
+            occurrence_key("email", &contained, "j***@example.com"),
+            occurrence_key("email", &elsewhere, "j***@example.com")
+        );
     }
 }

@@ -1,16 +1,17 @@
 //! The `findings` of a [`Report`](super::Report), in report order, held so that memory does not
 //! grow with their number.
 //!
-//! A scan hands findings over in batches (at most [`BATCH`] each, tagged with the file's index
-//! and the batch's number within the file) to a [`Spool`], from every worker thread. The first
-//! [`MEMORY_LIMIT`] findings stay in memory; past that, every batch is written to an anonymous
-//! temporary file (one JSON object per line, deleted when the last reference is dropped) and only
-//! its offset stays in memory. [`Spool::finish`] sorts the batches by (file, batch) into
-//! [`Findings`], which renderers read back one batch at a time with [`Findings::iter`].
+//! Findings travel as [`Lines`]: the compact JSON of each finding on a line of its own, which is
+//! what the JSON report and the NDJSON stream write, so a finding is encoded once, by the worker
+//! thread that found it, and copied from then on. A scan hands them over in batches (at most
+//! [`BATCH`] findings each, tagged with the file's index and the batch's number within the
+//! file) to a [`Spool`], from every worker thread. The first [`MEMORY_LIMIT`] findings stay in
+//! memory; past that, every batch is appended to an anonymous temporary file (deleted when the
+//! last reference is dropped) and only its offset stays in memory. [`Spool::finish`] sorts the
+//! batches by (file, batch) into [`Findings`], which renderers read back one batch at a time.
 //!
 //! A report read back from JSON (`piimap report`, `piimap merge`) holds its findings in memory.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -22,11 +23,81 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::{Finding, Severity};
 
-/// Findings a scanning thread collects before handing them to the [`Spool`]: about 1 MB.
+/// Findings a scanning thread collects before handing them to the [`Spool`]: about 300 KB.
 pub const BATCH: usize = 1_000;
 
-/// Findings kept in memory before a [`Spool`] starts writing to a temporary file: about 5 MB.
+/// Findings kept in memory before a [`Spool`] starts writing to a temporary file: about 1.5 MB.
 pub const MEMORY_LIMIT: usize = 5_000;
+
+/// Findings as JSON lines: each finding's compact JSON followed by `\n`, with their number and
+/// highest severity.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Lines {
+    bytes: Vec<u8>,
+    len: usize,
+    max_severity: Option<Severity>,
+}
+
+impl Lines {
+    /// No findings, with room for the lines of about `findings` findings.
+    pub fn with_capacity(findings: usize) -> Self {
+        Lines {
+            bytes: Vec::with_capacity(findings * 320),
+            ..Lines::default()
+        }
+    }
+
+    /// Appends `finding`, encoded by serde.
+    pub fn push(&mut self, finding: &Finding) {
+        self.push_with(finding.severity, |out| {
+            serde_json::to_writer(out, finding).expect("a finding serializes into memory")
+        });
+    }
+
+    /// Appends a finding of `severity` that `encode` writes as compact JSON, without the
+    /// newline; the caller answers for it being the JSON serde writes for that finding.
+    pub fn push_with(&mut self, severity: Severity, encode: impl FnOnce(&mut Vec<u8>)) {
+        encode(&mut self.bytes);
+        self.bytes.push(b'\n');
+        self.len += 1;
+        self.max_severity = self.max_severity.max(Some(severity));
+    }
+
+    /// Number of findings.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when there are no findings.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Each finding's JSON, without its newline.
+    pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
+        self.bytes
+            .split(|&b| b == b'\n')
+            .filter(|line| !line.is_empty())
+    }
+
+    /// The findings, decoded.
+    pub fn decode(&self) -> io::Result<Vec<Finding>> {
+        serde_json::Deserializer::from_slice(&self.bytes)
+            .into_iter::<Finding>()
+            .map(|f| f.map_err(io::Error::from))
+            .collect()
+    }
+}
+
+impl From<&[Finding]> for Lines {
+    fn from(findings: &[Finding]) -> Self {
+        let mut lines = Lines::with_capacity(findings.len());
+        for finding in findings {
+            lines.push(finding);
+        }
+        lines
+    }
+}
 
 /// The findings of a report, in report order: in memory, or in batches in a temporary file.
 #[derive(Clone, Default)]
@@ -40,11 +111,13 @@ pub struct Findings {
 /// A run of consecutive findings.
 #[derive(Clone)]
 enum Batch {
-    Memory(Vec<Finding>),
-    /// `bytes` bytes of JSON lines at `offset` in the spill file.
+    Memory(Lines),
+    /// `bytes` bytes of JSON lines at `offset` in the spill file, holding `len` findings.
     Spilled {
         offset: u64,
         bytes: usize,
+        len: usize,
+        max_severity: Option<Severity>,
     },
 }
 
@@ -64,27 +137,43 @@ impl Findings {
         self.max_severity
     }
 
-    /// The findings in report order. A spilled batch that cannot be read back yields one error,
-    /// then the iteration ends.
+    /// The findings in report order, decoded. A batch that cannot be read back yields one
+    /// error, then the iteration ends.
     pub fn iter(&self) -> Iter<'_> {
         Iter {
             findings: self,
             next_batch: 0,
-            borrowed: [].iter(),
             loaded: Vec::new().into_iter(),
             failed: false,
         }
     }
 
+    /// Calls `each` with every batch, in order; a spilled batch is read back, not decoded.
+    pub fn for_each_batch(&self, mut each: impl FnMut(&Lines) -> io::Result<()>) -> io::Result<()> {
+        for index in 0..self.batches.len() {
+            match &self.batches[index] {
+                Batch::Memory(lines) => each(lines)?,
+                Batch::Spilled { .. } => each(&self.load(index)?)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls `each` with every finding's compact JSON (no trailing newline), in order. A
+    /// finding is passed on as it was encoded when it was found, without being decoded again.
+    pub fn for_each_json(&self, mut each: impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
+        self.for_each_batch(|lines| lines.iter().try_for_each(&mut each))
+    }
+
     /// Keeps the findings for which `keep` returns true, in order.
     pub fn retain(&mut self, mut keep: impl FnMut(&Finding) -> bool) -> io::Result<()> {
         let spool = Spool::new(MEMORY_LIMIT);
-        let mut batch = Vec::new();
+        let mut batch = Lines::with_capacity(BATCH);
         let mut seq = 0;
         for finding in self.iter() {
             let finding = finding?;
             if keep(&finding) {
-                batch.push(finding.into_owned());
+                batch.push(&finding);
             }
             if batch.len() == BATCH {
                 spool.add(0, seq, std::mem::take(&mut batch));
@@ -96,61 +185,45 @@ impl Findings {
         Ok(())
     }
 
-    /// Calls `each` with every finding's compact JSON (no trailing newline), in order. A spilled
-    /// batch is passed on as it was written, without being parsed again.
-    pub fn for_each_json(&self, mut each: impl FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> {
-        let mut scratch = Vec::new();
-        for batch in &self.batches {
-            match batch {
-                Batch::Memory(findings) => {
-                    for finding in findings {
-                        scratch.clear();
-                        serde_json::to_writer(&mut scratch, finding)?;
-                        each(&scratch)?;
-                    }
-                }
-                Batch::Spilled { offset, bytes } => {
-                    let text = self.spill()?.read(*offset, *bytes)?;
-                    for line in text.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
-                        each(line)?;
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
     /// All findings, in memory.
     pub fn into_vec(self) -> io::Result<Vec<Finding>> {
-        self.iter().map(|f| f.map(Cow::into_owned)).collect()
+        self.iter().collect()
     }
 
-    /// The spill file that spilled batches are in.
-    fn spill(&self) -> io::Result<&Spill> {
-        self.spill
-            .as_deref()
-            .ok_or_else(|| io::Error::other("a spilled batch has no spill file"))
-    }
-
-    /// Reads the batch of `bytes` bytes at `offset` back from the spill file.
-    fn read(&self, offset: u64, bytes: usize) -> io::Result<Vec<Finding>> {
-        let text = self.spill()?.read(offset, bytes)?;
-        serde_json::Deserializer::from_slice(&text)
-            .into_iter::<Finding>()
-            .map(|f| f.map_err(io::Error::from))
-            .collect()
+    /// The batch at `index`, read back from the spill file when it was spilled.
+    fn load(&self, index: usize) -> io::Result<Lines> {
+        match &self.batches[index] {
+            Batch::Memory(lines) => Ok(lines.clone()),
+            Batch::Spilled {
+                offset,
+                bytes,
+                len,
+                max_severity,
+            } => {
+                let spill = self
+                    .spill
+                    .as_deref()
+                    .ok_or_else(|| io::Error::other("a spilled batch has no spill file"))?;
+                Ok(Lines {
+                    bytes: spill.read(*offset, *bytes)?,
+                    len: *len,
+                    max_severity: *max_severity,
+                })
+            }
+        }
     }
 }
 
 impl From<Vec<Finding>> for Findings {
     fn from(findings: Vec<Finding>) -> Self {
+        let lines = Lines::from(findings.as_slice());
         Findings {
-            len: findings.len() as u64,
-            max_severity: findings.iter().map(|f| f.severity).max(),
-            batches: if findings.is_empty() {
+            len: lines.len() as u64,
+            max_severity: lines.max_severity,
+            batches: if lines.is_empty() {
                 Vec::new()
             } else {
-                vec![Batch::Memory(findings)]
+                vec![Batch::Memory(lines)]
             },
             spill: None,
         }
@@ -186,7 +259,7 @@ impl Serialize for Findings {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(usize::try_from(self.len).ok())?;
         for finding in self.iter() {
-            seq.serialize_element(&*finding.map_err(S::Error::custom)?)?;
+            seq.serialize_element(&finding.map_err(S::Error::custom)?)?;
         }
         seq.end()
     }
@@ -198,40 +271,37 @@ impl<'de> Deserialize<'de> for Findings {
     }
 }
 
-/// Iterator over [`Findings`]: borrowed from memory, or owned when read back from the file.
+/// Iterator over [`Findings`], decoding one batch at a time.
 pub struct Iter<'a> {
     findings: &'a Findings,
     next_batch: usize,
-    borrowed: std::slice::Iter<'a, Finding>,
     loaded: std::vec::IntoIter<Finding>,
     failed: bool,
 }
 
-impl<'a> Iterator for Iter<'a> {
-    type Item = io::Result<Cow<'a, Finding>>;
+impl Iterator for Iter<'_> {
+    type Item = io::Result<Finding>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(finding) = self.borrowed.next() {
-                return Some(Ok(Cow::Borrowed(finding)));
-            }
             if let Some(finding) = self.loaded.next() {
-                return Some(Ok(Cow::Owned(finding)));
+                return Some(Ok(finding));
             }
-            if self.failed {
+            if self.failed || self.next_batch == self.findings.batches.len() {
                 return None;
             }
-            let batch = self.findings.batches.get(self.next_batch)?;
+            let index = self.next_batch;
             self.next_batch += 1;
-            match batch {
-                Batch::Memory(findings) => self.borrowed = findings.iter(),
-                Batch::Spilled { offset, bytes } => match self.findings.read(*offset, *bytes) {
-                    Ok(findings) => self.loaded = findings.into_iter(),
-                    Err(err) => {
-                        self.failed = true;
-                        return Some(Err(err));
-                    }
-                },
+            let decoded = match &self.findings.batches[index] {
+                Batch::Memory(lines) => lines.decode(),
+                Batch::Spilled { .. } => self.findings.load(index).and_then(|l| l.decode()),
+            };
+            match decoded {
+                Ok(findings) => self.loaded = findings.into_iter(),
+                Err(err) => {
+                    self.failed = true;
+                    return Some(Err(err));
+                }
             }
         }
     }
@@ -253,15 +323,20 @@ impl Spill {
         self.file.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Appends `bytes` and returns their offset.
-    fn append(&self, bytes: &[u8]) -> io::Result<u64> {
+    /// Appends `lines` and returns them as a spilled batch.
+    fn append(&self, lines: &Lines) -> io::Result<Batch> {
         let mut guard = self.lock();
         let (file, end) = &mut *guard;
         let offset = *end;
         file.seek(SeekFrom::Start(offset))?;
-        file.write_all(bytes)?;
-        *end += bytes.len() as u64;
-        Ok(offset)
+        file.write_all(&lines.bytes)?;
+        *end += lines.bytes.len() as u64;
+        Ok(Batch::Spilled {
+            offset,
+            bytes: lines.bytes.len(),
+            len: lines.len,
+            max_severity: lines.max_severity,
+        })
     }
 
     fn read(&self, offset: u64, bytes: usize) -> io::Result<Vec<u8>> {
@@ -305,23 +380,21 @@ impl Spool {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Adds batch number `seq` of the file at `file` (its index in walk order). Once the spool
-    /// has spilled, the batch is encoded outside the lock, so threads do not wait on each other.
-    pub fn add(&self, file: usize, seq: u64, findings: Vec<Finding>) {
-        if findings.is_empty() {
+    /// Adds batch number `seq` of the file at `file` (its index in walk order).
+    pub fn add(&self, file: usize, seq: u64, lines: Lines) {
+        if lines.is_empty() {
             return;
         }
         let key = (file, seq);
-        let count = findings.len() as u64;
-        let severity = findings.iter().map(|f| f.severity).max();
+        let (len, max_severity) = (lines.len as u64, lines.max_severity);
         let spill = self.lock().spill.clone();
         let batch = match spill {
-            Some(spill) => spill_batch(&spill, &findings),
-            None => Ok(Batch::Memory(findings)),
+            Some(spill) => spill.append(&lines),
+            None => Ok(Batch::Memory(lines)),
         };
         let mut state = self.lock();
-        state.len += count;
-        state.max_severity = state.max_severity.max(severity);
+        state.len += len;
+        state.max_severity = state.max_severity.max(max_severity);
         match batch {
             Ok(batch) => state.push(key, batch, self.limit),
             Err(err) => {
@@ -353,8 +426,8 @@ impl SpoolState {
     /// Records `batch`; when the findings in memory pass `limit`, moves them all to the spill
     /// file.
     fn push(&mut self, key: (usize, u64), batch: Batch, limit: usize) {
-        if let Batch::Memory(findings) = &batch {
-            self.in_memory += findings.len();
+        if let Batch::Memory(lines) = &batch {
+            self.in_memory += lines.len();
         }
         self.batches.push((key, batch));
         if self.in_memory > limit
@@ -370,27 +443,13 @@ impl SpoolState {
             None => Arc::clone(self.spill.insert(Arc::new(Spill::create()?))),
         };
         for (_, batch) in &mut self.batches {
-            if let Batch::Memory(findings) = batch {
-                *batch = spill_batch(&spill, findings)?;
+            if let Batch::Memory(lines) = batch {
+                *batch = spill.append(lines)?;
             }
         }
         self.in_memory = 0;
         Ok(())
     }
-}
-
-/// Writes `findings` to `spill` as JSON lines.
-fn spill_batch(spill: &Spill, findings: &[Finding]) -> io::Result<Batch> {
-    let mut text = Vec::with_capacity(findings.len() * 384);
-    for finding in findings {
-        serde_json::to_writer(&mut text, finding)?;
-        text.push(b'\n');
-    }
-    let offset = spill.append(&text)?;
-    Ok(Batch::Spilled {
-        offset,
-        bytes: text.len(),
-    })
 }
 
 #[cfg(test)]
@@ -415,7 +474,7 @@ mod tests {
         let spool = Spool::new(limit);
         let batches: Vec<&[Finding]> = all.chunks(size).collect();
         for (seq, batch) in batches.iter().enumerate().rev() {
-            spool.add(seq / 3, (seq % 3) as u64, batch.to_vec());
+            spool.add(seq / 3, (seq % 3) as u64, Lines::from(*batch));
         }
         spool.finish().expect("spill file writable")
     }

@@ -188,7 +188,7 @@ mod tests {
     fn large_reports_embed_a_capped_number_of_findings_and_say_so() {
         let mut report = Report::sample();
         let first = report.findings.iter().next().expect("a finding");
-        let first = first.expect("in memory").into_owned();
+        let first = first.expect("in memory");
         report.findings = vec![first; FINDINGS_EMBEDDED + 5].into();
         let page = rendered(&report);
         assert!(page.contains("20000 of 20005 findings"), "cap note missing");

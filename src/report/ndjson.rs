@@ -4,22 +4,22 @@
 //! report's `tool` and `summary`).
 //!
 //! `piimap scan --format ndjson` streams the finding lines while it scans, in the same order
-//! as the report (file by file), through [`write_finding`]; the closing lines come from
+//! as the report (file by file), through [`write_findings`]; the closing lines come from
 //! [`render_coverage`] when the scan is over. Rendering a saved report (`render`) writes
-//! the same bytes.
+//! the same bytes. A finding line is the finding's JSON as the scan encoded it, with the
+//! `type` member put in front.
 
 use std::io;
 
 use serde::Serialize;
 
+use super::findings::Lines;
 use super::{Report, Summary, Tool};
-use crate::finding::Finding;
 use crate::walk::FileNote;
 
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 enum Line<'a> {
-    Finding(&'a Finding),
     Skipped(&'a FileNote),
     Error(&'a FileNote),
     Summary {
@@ -30,16 +30,24 @@ enum Line<'a> {
 
 /// Writes the whole report as NDJSON.
 pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-    for finding in report.findings.iter() {
-        let finding = finding?;
-        write_finding(&finding, out)?;
-    }
+    report
+        .findings
+        .for_each_json(|finding| write_finding(finding, out))?;
     render_coverage(report, out)
 }
 
-/// Writes one `finding` line.
-pub fn write_finding(finding: &Finding, out: &mut dyn io::Write) -> io::Result<()> {
-    write_line(&Line::Finding(finding), out)
+/// Writes a `finding` line for each of `findings`.
+pub fn write_findings(findings: &Lines, out: &mut dyn io::Write) -> io::Result<()> {
+    findings
+        .iter()
+        .try_for_each(|finding| write_finding(finding, out))
+}
+
+/// Writes the `finding` line of the finding whose compact JSON is `finding`.
+fn write_finding(finding: &[u8], out: &mut dyn io::Write) -> io::Result<()> {
+    out.write_all(b"{\"type\":\"finding\",")?;
+    out.write_all(finding.strip_prefix(b"{").unwrap_or(finding))?;
+    out.write_all(b"\n")
 }
 
 /// Writes the lines that follow the findings: `skipped`, `error`, then `summary`.
@@ -83,7 +91,8 @@ mod tests {
             report.findings.len() as usize + report.skipped.len() + report.errors.len() + 1
         );
         let findings = report.findings.into_vec().expect("in memory");
-        let first: Finding = serde_json::from_value(lines[0].clone()).expect("a finding");
+        let first: crate::finding::Finding =
+            serde_json::from_value(lines[0].clone()).expect("a finding");
         assert_eq!(first, findings[0]);
         assert_eq!(lines[0]["type"], "finding");
         let tail: Vec<&str> = lines[findings.len()..]

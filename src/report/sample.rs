@@ -135,7 +135,16 @@ fn sample_finding(path: &str, container: Option<&str>, row: &Row, occurrence: u6
             Evidence::Value
         },
         path: path.into(),
-        fingerprint: finding::fingerprint(rule, path, &location, value, occurrence),
+        fingerprint: finding::fingerprint(
+            rule,
+            path,
+            location.container.as_deref(),
+            location.field.as_deref(),
+            value,
+            occurrence,
+        )
+        .as_str()
+        .into(),
         location,
         value: value.into(),
         test_value: false,

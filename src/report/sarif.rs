@@ -109,7 +109,7 @@ fn first_finding_per_rule(findings: &Findings) -> io::Result<Vec<Finding>> {
     for f in findings.iter() {
         let f = f?;
         if !first.contains_key(&f.rule) {
-            first.insert(f.rule.clone(), f.into_owned());
+            first.insert(f.rule.clone(), f);
         }
     }
     Ok(first.into_values().collect())
