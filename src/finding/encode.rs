@@ -203,7 +203,7 @@ mod tests {
     fn encodes_the_bytes_serde_writes_for_the_same_finding() {
         let path = "exports/\"quoted\" dir\\tab\there/naïve.csv";
         let mut encoder = FindingEncoder::new(path);
-        let mut cases = vec![
+        let mut cases = [
             finding("email", path, (None, None, None)),
             finding(
                 "email",
