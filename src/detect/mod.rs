@@ -185,17 +185,17 @@ impl Detector {
 
     /// Runs the gated rules over the whole of a field named for them, and near their keywords.
     fn detect_gated(&self, text: &[u8], field: &mut FieldName<'_, '_>, out: &mut Vec<Match>) {
-        let mut stretches = Vec::new();
-        for &rule in &self.gated_rules {
-            if field.names(self, rule) {
-                stretches.push(Stretch {
-                    rule,
-                    start: 0,
-                    last_start: text.len(),
-                    line_end: text.len(),
-                });
-            }
-        }
+        let mut stretches: Vec<Stretch> = field
+            .named(self)
+            .map_or(&[][..], |named| &named.gated)
+            .iter()
+            .map(|&rule| Stretch {
+                rule,
+                start: 0,
+                last_start: text.len(),
+                line_end: text.len(),
+            })
+            .collect();
         self.keyword_gate.stretches(text, &mut stretches);
         let first_new = out.len();
         for stretch in stretches {
@@ -325,11 +325,9 @@ impl Detector {
     ) -> bool {
         self.identifier_words
             .names_other_near(index, text, start, end)
-            || self
-                .identifier_words
-                .rules()
-                .iter()
-                .any(|&other| other != index && field.names(self, other))
+            || field
+                .named(self)
+                .is_some_and(|named| named.identifiers.iter().any(|&other| other != index))
     }
 
     /// Rules that report a field by its name (rules without a regex, and rules with a
@@ -442,7 +440,18 @@ fn continues_digit_groups(text: &[u8], start: usize, end: usize) -> bool {
 #[derive(Debug, Default)]
 pub struct FieldMemo {
     slots: foldhash::HashMap<String, usize>,
-    named: Vec<Box<[bool]>>,
+    named: Vec<Named>,
+}
+
+/// The rules one field name names.
+#[derive(Debug)]
+struct Named {
+    /// Per rule index, whether the name names the rule's data.
+    rules: Box<[bool]>,
+    /// The keyword-gated rules it names, which then run over the whole field.
+    gated: Box<[usize]>,
+    /// The identifier rules it names (see [`IdentifierWords`]).
+    identifiers: Box<[usize]>,
 }
 
 /// Distinct field names a [`FieldMemo`] keeps before it starts over.
@@ -458,7 +467,13 @@ impl FieldMemo {
             self.slots.clear();
             self.named.clear();
         }
-        self.named.push(detector.rules_named_by(field));
+        let rules = detector.rules_named_by(field);
+        let named_of = |list: &[usize]| list.iter().copied().filter(|&r| rules[r]).collect();
+        self.named.push(Named {
+            gated: named_of(&detector.gated_rules),
+            identifiers: named_of(detector.identifier_words.rules()),
+            rules,
+        });
         self.slots.insert(field.to_owned(), self.named.len() - 1);
         self.named.len() - 1
     }
@@ -498,14 +513,17 @@ struct FieldName<'a, 'm> {
 impl FieldName<'_, '_> {
     /// True when the field's name names the data of rule `index`.
     fn names(&mut self, detector: &Detector, index: usize) -> bool {
-        let Some(raw) = self.raw else {
-            return false;
-        };
+        self.named(detector).is_some_and(|named| named.rules[index])
+    }
+
+    /// What the field's name names; `None` for a cell outside any field.
+    fn named(&mut self, detector: &Detector) -> Option<&Named> {
+        let raw = self.raw?;
         let slot = match self.slot {
             Some(slot) => slot,
             None => *self.slot.insert(self.memo.slot(detector, raw)),
         };
-        self.memo.named[slot][index]
+        Some(&self.memo.named[slot])
     }
 }
 
