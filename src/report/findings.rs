@@ -75,9 +75,12 @@ impl Lines {
 
     /// Each finding's JSON, without its newline.
     pub fn iter(&self) -> impl Iterator<Item = &[u8]> {
-        self.bytes
-            .split(|&b| b == b'\n')
-            .filter(|line| !line.is_empty())
+        let mut start = 0;
+        memchr::memchr_iter(b'\n', &self.bytes).map(move |end| {
+            let line = &self.bytes[start..end];
+            start = end + 1;
+            line
+        })
     }
 
     /// The findings, decoded.
