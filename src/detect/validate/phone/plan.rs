@@ -99,7 +99,10 @@ impl CountryPlan {
 impl RegionPlan {
     fn compile(meta: &Metadata) -> Option<RegionPlan> {
         let descriptors = meta.descriptors();
+        // Most numbers are fixed-line or mobile numbers: tried first, they settle most checks.
         let types = [
+            descriptors.fixed_line(),
+            descriptors.mobile(),
             descriptors.premium_rate(),
             descriptors.toll_free(),
             descriptors.shared_cost(),
@@ -108,8 +111,6 @@ impl RegionPlan {
             descriptors.pager(),
             descriptors.uan(),
             descriptors.voicemail(),
-            descriptors.fixed_line(),
-            descriptors.mobile(),
         ];
         Some(RegionPlan {
             id: meta.id().to_owned(),
