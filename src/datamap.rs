@@ -12,7 +12,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use foldhash::HashMap as FastMap;
-use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
@@ -147,9 +146,9 @@ pub struct FileFields {
 /// not of findings.
 #[derive(Debug, Default)]
 pub struct FindingTally {
-    slots: FastMap<String, usize>,
+    slots: FastMap<Vec<u8>, usize>,
     places: Vec<Place>,
-    key: String,
+    key: Vec<u8>,
 }
 
 /// The findings counted in one place.
@@ -229,14 +228,15 @@ impl FindingTally {
         self.key.clear();
         for part in [Some(path), container, field] {
             match part {
-                None => self.key.push('-'),
+                None => self.key.push(b'-'),
                 Some(text) => {
-                    write!(self.key, "+{}:", text.len()).expect("a String takes any text");
-                    self.key.push_str(text);
+                    self.key.push(b'+');
+                    self.key.extend_from_slice(&text.len().to_le_bytes());
+                    self.key.extend_from_slice(text.as_bytes());
                 }
             }
         }
-        if let Some(&slot) = self.slots.get(self.key.as_str()) {
+        if let Some(&slot) = self.slots.get(self.key.as_slice()) {
             return slot;
         }
         self.slots.insert(self.key.clone(), self.places.len());

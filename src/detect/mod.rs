@@ -148,6 +148,9 @@ impl Detector {
     /// Like [`Detector::detect`], remembering in `memo` which rules each field name names, so
     /// the cells of one column compare their field name with the rules once.
     pub fn detect_in(&self, cell: &Cell<'_>, memo: &mut FieldMemo, out: &mut Vec<Match>) {
+        if cell.text.is_empty() {
+            return;
+        }
         let field = &mut FieldName {
             raw: cell.field,
             memo,

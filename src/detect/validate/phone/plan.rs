@@ -128,11 +128,14 @@ impl RegionPlan {
     }
 
     fn is_valid(&self, national: &str) -> bool {
-        let leading_ok = self
-            .leading_digits
-            .as_ref()
-            .is_none_or(|re| re.is_match(national.as_bytes()));
-        leading_ok
+        // Lengths first: comparing a length costs far less than running a regex.
+        let leading_ok = || {
+            self.leading_digits
+                .as_ref()
+                .is_none_or(|re| re.is_match(national.as_bytes()))
+        };
+        self.general.has_length_of(national)
+            && leading_ok()
             && self.general.is_match(national)
             && self.types.iter().any(|t| t.is_match(national))
     }
@@ -157,9 +160,14 @@ impl Pattern {
     }
 
     fn is_match(&self, national: &str) -> bool {
-        let length_ok = self.lengths.is_empty()
-            || u16::try_from(national.len()).is_ok_and(|len| self.lengths.contains(&len));
-        length_ok && self.regex.is_match(national.as_bytes())
+        self.has_length_of(national) && self.regex.is_match(national.as_bytes())
+    }
+
+    /// True when the pattern allows numbers as long as `national` (any length when it names
+    /// none).
+    fn has_length_of(&self, national: &str) -> bool {
+        self.lengths.is_empty()
+            || u16::try_from(national.len()).is_ok_and(|len| self.lengths.contains(&len))
     }
 }
 
