@@ -140,26 +140,29 @@ pub fn mask(value: &str) -> String {
         6..=8 => 2,
         _ => 0,
     };
+    let mut masked = String::with_capacity(value.len());
     let mut seen = 0;
-    value
-        .chars()
-        .map(|c| {
-            if !c.is_alphanumeric() {
-                return c;
-            }
+    for c in value.chars() {
+        if c.is_alphanumeric() {
             seen += 1;
-            if seen > alnum - keep { c } else { '*' }
-        })
-        .collect()
+            masked.push(if seen > alnum - keep { c } else { '*' });
+        } else {
+            masked.push(c);
+        }
+    }
+    masked
 }
 
 /// Masks every letter and digit of `value`, keeping spaces and punctuation: for free text
 /// (names, addresses) where no part may show.
 pub fn mask_all(value: &str) -> String {
-    value
-        .chars()
-        .map(|c| if c.is_alphanumeric() { '*' } else { c })
-        .collect()
+    let mut masked = String::with_capacity(value.len());
+    masked.extend(
+        value
+            .chars()
+            .map(|c| if c.is_alphanumeric() { '*' } else { c }),
+    );
+    masked
 }
 
 /// Lower-case hexadecimal digits, for writing fingerprints.

@@ -62,10 +62,11 @@ fn extract_utf8(
 
     let mut ahead = Vec::with_capacity(LOOKAHEAD);
     let mut failure = None;
+    let mut record = csv::ByteRecord::new();
     while ahead.len() < LOOKAHEAD {
-        match next_record(&mut reader) {
-            Ok(Some(record)) => ahead.push(record),
-            Ok(None) => break,
+        match next_record(&mut reader, &mut record) {
+            Ok(true) => ahead.push(std::mem::take(&mut record)),
+            Ok(false) => break,
             Err(err) => {
                 failure = Some(err);
                 break;
@@ -98,7 +99,7 @@ fn extract_utf8(
     if let Some(err) = failure {
         return Err(err);
     }
-    while let Some(record) = next_record(&mut reader)? {
+    while next_record(&mut reader, &mut record)? {
         if !take_row(&mut rows, sampling) {
             break;
         }
@@ -124,16 +125,17 @@ fn read_head(input: &mut dyn BufRead) -> std::io::Result<Vec<u8>> {
     Ok(head)
 }
 
-/// Reads the next record and sets its position's line to the line it starts on.
+/// Reads the next record into `record` (false at the end of the input) and sets its position's
+/// line to the line it starts on. Reusing `record` keeps its buffers from row to row.
 ///
 /// The `csv` crate reports the line where it started looking for the record, before the line
 /// ends it skips (blank lines, the `\n` of a `\r\n`), so the line is worked out here instead:
 /// the line of the record's last byte, less the newlines inside its quoted fields.
 fn next_record<R: Read>(
     reader: &mut csv::Reader<LineCounter<R>>,
-) -> Result<Option<csv::ByteRecord>, ExtractError> {
-    let mut record = csv::ByteRecord::new();
-    match reader.read_byte_record(&mut record) {
+    record: &mut csv::ByteRecord,
+) -> Result<bool, ExtractError> {
+    match reader.read_byte_record(record) {
         Ok(true) => {
             let end = reader.position().byte();
             let inside: u64 = record.iter().map(newlines).sum();
@@ -141,9 +143,9 @@ fn next_record<R: Read>(
             let mut position = csv::Position::new();
             position.set_line(last_line.saturating_sub(inside).max(1));
             record.set_position(Some(position));
-            Ok(Some(record))
+            Ok(true)
         }
-        Ok(false) => Ok(None),
+        Ok(false) => Ok(false),
         Err(err) => Err(to_extract_error(err)),
     }
 }
