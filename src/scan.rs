@@ -69,7 +69,8 @@ pub trait ProgressSink: Sync {
     fn start(&self, files: u64, bytes: u64);
     /// One more file is done; `files_done` so far, the last one `bytes` long.
     fn file_done(&self, files_done: u64, bytes: u64);
-    /// Whether [`ProgressSink::findings`] should be called (streaming output).
+    /// Whether [`ProgressSink::findings`] should be called (streaming output). The report of
+    /// a scan whose sink takes the findings holds their number and highest severity only.
     fn wants_findings(&self) -> bool {
         false
     }
@@ -94,7 +95,11 @@ pub fn scan(
         .num_threads(config.threads)
         .build()?;
     let files_done = AtomicU64::new(0);
-    let spool = Spool::new(findings::MEMORY_LIMIT);
+    // A sink that takes the findings as they come streams them all: the report only counts them.
+    let spool = match progress.wants_findings() {
+        true => Spool::counting(),
+        false => Spool::new(findings::MEMORY_LIMIT),
+    };
     let in_order = Mutex::new(InOrder::default());
     let outlet = Outlet {
         spool: &spool,

@@ -355,6 +355,8 @@ impl Spill {
 /// Collects batches of findings from any thread, in any order, and puts them in report order.
 pub struct Spool {
     limit: usize,
+    /// False for a spool that only counts (see [`Spool::counting`]).
+    keeps: bool,
     state: Mutex<SpoolState>,
 }
 
@@ -375,7 +377,17 @@ impl Spool {
     pub fn new(limit: usize) -> Self {
         Spool {
             limit,
+            keeps: true,
             state: Mutex::new(SpoolState::default()),
+        }
+    }
+
+    /// A spool that counts findings and keeps their highest severity, but not the findings:
+    /// for a scan that streams them elsewhere. Its [`Findings`] have a length and no findings.
+    pub fn counting() -> Self {
+        Spool {
+            keeps: false,
+            ..Spool::new(0)
         }
     }
 
@@ -390,6 +402,12 @@ impl Spool {
         }
         let key = (file, seq);
         let (len, max_severity) = (lines.len as u64, lines.max_severity);
+        if !self.keeps {
+            let mut state = self.lock();
+            state.len += len;
+            state.max_severity = state.max_severity.max(max_severity);
+            return;
+        }
         let spill = self.lock().spill.clone();
         let batch = match spill {
             Some(spill) => spill.append(&lines),
@@ -522,6 +540,22 @@ mod tests {
                 .expect("readable");
             assert_eq!(lines, expected, "limit {limit}");
         }
+    }
+
+    #[test]
+    fn a_counting_spool_keeps_the_count_and_severity_only() {
+        let all = numbered(30);
+        let spool = Spool::counting();
+        for (seq, batch) in all.chunks(7).enumerate() {
+            spool.add(0, seq as u64, Lines::from(batch));
+        }
+        let findings = spool.finish().expect("nothing written");
+        assert_eq!(findings.len(), 30);
+        assert_eq!(
+            findings.max_severity(),
+            all.iter().map(|f| f.severity).max()
+        );
+        assert!(findings.spill.is_none() && findings.batches.is_empty());
     }
 
     #[test]
