@@ -5,16 +5,17 @@
 //!
 //! Files are sorted before the parallel map and rayon keeps input order, so the report is the
 //! same at any `--threads`. Each file is a job of its own, so an idle thread can take any file
-//! not yet started and no thread is left with a run of files at the end. Findings leave the workers in batches (at most
-//! [`findings::BATCH`] each) for a [`Spool`], which puts them back in file order and spills
-//! them to a temporary file past [`findings::MEMORY_LIMIT`]; the data map and the summary are
-//! counted as findings are made, so memory does not grow with the number of findings.
+//! not yet started and no thread is left with a run of files at the end. Findings leave the
+//! workers in batches (at most [`findings::BATCH`] each) for a [`Spool`], which puts them back
+//! in file order and spills them to a temporary file past [`findings::MEMORY_LIMIT`]; the data
+//! map and the summary are counted as findings are made, so memory does not grow with the
+//! number of findings.
 
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -121,6 +122,13 @@ pub fn scan(
             .collect()
     });
     let findings = spool.finish().map_err(ScanError::Spill)?;
+    if let Some(err) = in_order
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner)
+        .error
+    {
+        return Err(ScanError::Spill(err));
+    }
     let mut report = assemble(
         walked.files,
         outcomes,
@@ -158,9 +166,7 @@ impl Outlet<'_> {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Batches of files after the one being streamed, held back until every file before them is
@@ -169,6 +175,8 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 struct InOrder {
     next: usize,
     waiting: BTreeMap<usize, Held>,
+    /// The first held-back batch that could not be read back: the stream misses findings.
+    error: Option<io::Error>,
 }
 
 /// The held-back batches of one file, and whether it is done. They wait in a spool of their
@@ -207,7 +215,9 @@ impl InOrder {
         self.waiting.entry(index).or_default().done = true;
         while let Some(held) = self.waiting.get_mut(&self.next) {
             let spool = std::mem::replace(&mut held.spool, Spool::new(findings::BATCH));
-            stream_held(spool, progress);
+            if let Err(err) = stream_held(spool, progress) {
+                self.error.get_or_insert(err);
+            }
             if !held.done {
                 break;
             }
@@ -217,16 +227,13 @@ impl InOrder {
     }
 }
 
-/// Streams the findings a file held back, a batch at a time. A spool that cannot be read back
-/// streams what it can: the report's own spool holds the same findings and reports the failure.
-fn stream_held(spool: Spool, progress: &dyn ProgressSink) {
-    if let Ok(held) = spool.finish() {
-        // An error ends the stream; the report's own spool reports it.
-        let _ = held.for_each_batch(|batch| {
-            progress.findings(batch);
-            Ok(())
-        });
-    }
+/// Streams the findings a file held back, a batch at a time, up to the first batch that
+/// cannot be read back.
+fn stream_held(spool: Spool, progress: &dyn ProgressSink) -> io::Result<()> {
+    spool.finish()?.for_each_batch(|batch| {
+        progress.findings(batch);
+        Ok(())
+    })
 }
 
 /// Puts the per-file outcomes and the findings together into a report.
