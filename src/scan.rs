@@ -96,11 +96,7 @@ pub fn scan(
         .num_threads(config.threads)
         .build()?;
     let files_done = AtomicU64::new(0);
-    // A sink that takes the findings as they come streams them all: the report only counts them.
-    let spool = match progress.wants_findings() {
-        true => Spool::counting(),
-        false => Spool::new(findings::MEMORY_LIMIT),
-    };
+    let spool = Spool::new(findings::MEMORY_LIMIT);
     let in_order = Mutex::new(InOrder::default());
     let outlet = Outlet {
         spool: &spool,
@@ -149,12 +145,16 @@ struct Outlet<'a> {
 }
 
 impl Outlet<'_> {
-    /// Takes batch number `seq` of the file at `index`.
+    /// Takes batch number `seq` of the file at `index`. Streamed findings are only counted
+    /// for the report: the stream has them.
     fn batch(&self, index: usize, seq: u64, findings: Lines) {
-        if let Some(in_order) = self.in_order {
-            lock(in_order).batch(index, findings.clone(), self.progress);
+        match self.in_order {
+            Some(in_order) => {
+                self.spool.note(&findings);
+                lock(in_order).batch(index, findings, self.progress);
+            }
+            None => self.spool.add(index, seq, findings),
         }
-        self.spool.add(index, seq, findings);
     }
 
     /// The file at `index` has handed over all its batches.

@@ -12,6 +12,7 @@
 //!
 //! A report read back from JSON (`piimap report`, `piimap merge`) holds its findings in memory.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -153,13 +154,9 @@ impl Findings {
 
     /// Calls `each` with every batch, in order; a spilled batch is read back, not decoded.
     pub fn for_each_batch(&self, mut each: impl FnMut(&Lines) -> io::Result<()>) -> io::Result<()> {
-        for index in 0..self.batches.len() {
-            match &self.batches[index] {
-                Batch::Memory(lines) => each(lines)?,
-                Batch::Spilled { .. } => each(&self.load(index)?)?,
-            }
-        }
-        Ok(())
+        self.batches
+            .iter()
+            .try_for_each(|batch| each(&*self.load(batch)?))
     }
 
     /// Calls `each` with every finding's compact JSON (no trailing newline), in order. A
@@ -193,10 +190,10 @@ impl Findings {
         self.iter().collect()
     }
 
-    /// The batch at `index`, read back from the spill file when it was spilled.
-    fn load(&self, index: usize) -> io::Result<Lines> {
-        match &self.batches[index] {
-            Batch::Memory(lines) => Ok(lines.clone()),
+    /// The lines of `batch`: borrowed from memory, or read back from the spill file.
+    fn load<'a>(&self, batch: &'a Batch) -> io::Result<Cow<'a, Lines>> {
+        match batch {
+            Batch::Memory(lines) => Ok(Cow::Borrowed(lines)),
             Batch::Spilled {
                 offset,
                 bytes,
@@ -207,11 +204,11 @@ impl Findings {
                     .spill
                     .as_deref()
                     .ok_or_else(|| io::Error::other("a spilled batch has no spill file"))?;
-                Ok(Lines {
+                Ok(Cow::Owned(Lines {
                     bytes: spill.read(*offset, *bytes)?,
                     len: *len,
                     max_severity: *max_severity,
-                })
+                }))
             }
         }
     }
@@ -290,16 +287,12 @@ impl Iterator for Iter<'_> {
             if let Some(finding) = self.loaded.next() {
                 return Some(Ok(finding));
             }
-            if self.failed || self.next_batch == self.findings.batches.len() {
+            if self.failed {
                 return None;
             }
-            let index = self.next_batch;
+            let batch = self.findings.batches.get(self.next_batch)?;
             self.next_batch += 1;
-            let decoded = match &self.findings.batches[index] {
-                Batch::Memory(lines) => lines.decode(),
-                Batch::Spilled { .. } => self.findings.load(index).and_then(|l| l.decode()),
-            };
-            match decoded {
+            match self.findings.load(batch).and_then(|lines| lines.decode()) {
                 Ok(findings) => self.loaded = findings.into_iter(),
                 Err(err) => {
                     self.failed = true;
@@ -355,8 +348,6 @@ impl Spill {
 /// Collects batches of findings from any thread, in any order, and puts them in report order.
 pub struct Spool {
     limit: usize,
-    /// False for a spool that only counts (see [`Spool::counting`]).
-    keeps: bool,
     state: Mutex<SpoolState>,
 }
 
@@ -377,18 +368,15 @@ impl Spool {
     pub fn new(limit: usize) -> Self {
         Spool {
             limit,
-            keeps: true,
             state: Mutex::new(SpoolState::default()),
         }
     }
 
-    /// A spool that counts findings and keeps their highest severity, but not the findings:
-    /// for a scan that streams them elsewhere. Its [`Findings`] have a length and no findings.
-    pub fn counting() -> Self {
-        Spool {
-            keeps: false,
-            ..Spool::new(0)
-        }
+    /// Counts `lines` and their highest severity without keeping them: for findings streamed
+    /// elsewhere. A spool that is only told of findings this way finishes into [`Findings`]
+    /// with a length and no findings.
+    pub fn note(&self, lines: &Lines) {
+        self.lock().note((lines.len, lines.max_severity));
     }
 
     fn lock(&self) -> MutexGuard<'_, SpoolState> {
@@ -401,21 +389,14 @@ impl Spool {
             return;
         }
         let key = (file, seq);
-        let (len, max_severity) = (lines.len as u64, lines.max_severity);
-        if !self.keeps {
-            let mut state = self.lock();
-            state.len += len;
-            state.max_severity = state.max_severity.max(max_severity);
-            return;
-        }
+        let counts = (lines.len, lines.max_severity);
         let spill = self.lock().spill.clone();
         let batch = match spill {
             Some(spill) => spill.append(&lines),
             None => Ok(Batch::Memory(lines)),
         };
         let mut state = self.lock();
-        state.len += len;
-        state.max_severity = state.max_severity.max(max_severity);
+        state.note(counts);
         match batch {
             Ok(batch) => state.push(key, batch, self.limit),
             Err(err) => {
@@ -444,6 +425,12 @@ impl Spool {
 }
 
 impl SpoolState {
+    /// Counts `len` more findings, of at most `max_severity`.
+    fn note(&mut self, (len, max_severity): (usize, Option<Severity>)) {
+        self.len += len as u64;
+        self.max_severity = self.max_severity.max(max_severity);
+    }
+
     /// Records `batch`; when the findings in memory pass `limit`, moves them all to the spill
     /// file.
     fn push(&mut self, key: (usize, u64), batch: Batch, limit: usize) {
@@ -543,11 +530,11 @@ mod tests {
     }
 
     #[test]
-    fn a_counting_spool_keeps_the_count_and_severity_only() {
+    fn noted_findings_are_counted_but_not_kept() {
         let all = numbered(30);
-        let spool = Spool::counting();
-        for (seq, batch) in all.chunks(7).enumerate() {
-            spool.add(0, seq as u64, Lines::from(batch));
+        let spool = Spool::new(5);
+        for batch in all.chunks(7) {
+            spool.note(&Lines::from(batch));
         }
         let findings = spool.finish().expect("nothing written");
         assert_eq!(findings.len(), 30);

@@ -136,7 +136,7 @@ impl RegionPlan {
         };
         self.general.has_length_of(national)
             && leading_ok()
-            && self.general.is_match(national)
+            && self.general.regex.is_match(national.as_bytes())
             && self.types.iter().any(|t| t.is_match(national))
     }
 }
