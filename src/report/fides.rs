@@ -136,9 +136,7 @@ mod tests {
     use super::*;
 
     fn rendered() -> String {
-        let mut out = Vec::new();
-        render(&Report::sample(), &mut out).expect("render to memory");
-        String::from_utf8(out).expect("utf-8")
+        super::super::rendered(&Report::sample(), super::super::Format::Fides)
     }
 
     #[test]

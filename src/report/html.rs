@@ -140,9 +140,7 @@ mod tests {
     use super::*;
 
     fn rendered(report: &Report) -> String {
-        let mut out = Vec::new();
-        render(report, &mut out).expect("render to memory");
-        String::from_utf8(out).expect("utf-8")
+        super::super::rendered(report, super::super::Format::Html)
     }
 
     #[test]

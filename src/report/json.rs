@@ -165,9 +165,7 @@ mod tests {
     use super::*;
 
     fn rendered(report: &Report) -> String {
-        let mut out = Vec::new();
-        render(report, &mut out).expect("writes to memory");
-        String::from_utf8(out).expect("JSON is UTF-8")
+        super::super::rendered(report, super::super::Format::Json)
     }
 
     #[test]

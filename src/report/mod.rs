@@ -118,6 +118,14 @@ pub enum Format {
     Html,
 }
 
+/// `report` rendered in `format`, as text: for the renderers' tests.
+#[cfg(test)]
+pub(crate) fn rendered(report: &Report, format: Format) -> String {
+    let mut out = Vec::new();
+    render(report, format, &mut out).expect("render to memory");
+    String::from_utf8(out).expect("every format is UTF-8")
+}
+
 /// Writes `report` to `out` in `format`.
 pub fn render(report: &Report, format: Format, out: &mut dyn io::Write) -> io::Result<()> {
     match format {
