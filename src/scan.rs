@@ -103,6 +103,9 @@ pub fn scan(
         in_order: progress.wants_findings().then_some(&in_order),
         progress,
     };
+    let per_thread: Vec<Detector> = (0..pool.current_num_threads())
+        .map(|_| detector.clone())
+        .collect();
     let outcomes: Vec<Outcome> = pool.install(|| {
         walked
             .files
@@ -110,6 +113,7 @@ pub fn scan(
             .with_max_len(1)
             .enumerate()
             .map(|(index, file)| {
+                let detector = rayon::current_thread_index().map_or(detector, |i| &per_thread[i]);
                 let outcome = scan_file(file, index, config, detector, &outlet);
                 progress.file_done(files_done.fetch_add(1, Ordering::Relaxed) + 1, file.size);
                 outlet.file_done(index);

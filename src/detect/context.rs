@@ -15,7 +15,7 @@ use crate::finding::Category;
 pub(super) const WINDOW: usize = 48;
 
 /// A rule's compiled context words.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Context {
     keywords: Option<AhoCorasick>,
     negative: Option<AhoCorasick>,
@@ -65,7 +65,7 @@ impl Context {
 /// The keywords of every identifier rule (national ids and health numbers), to tell when a
 /// match of one rule sits next to words that name another identifier: `SSN: 063-84-8216` is
 /// no phone number, `NHS number 943 476 5919` neither.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct IdentifierWords {
     automaton: Option<AhoCorasick>,
     /// For each keyword of the automaton, the rules that list it.

@@ -17,7 +17,7 @@ use super::rule::Rule;
 const REACH: usize = WINDOW + 256;
 
 /// The keywords of the gated rules.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct KeywordGate {
     automaton: Option<AhoCorasick>,
     /// For each keyword of the automaton, the gated rules that list it.

@@ -61,7 +61,11 @@ pub struct Match {
 }
 
 /// The compiled ruleset: every rule plus the automata that run them together.
-#[derive(Debug)]
+///
+/// A clone shares the compiled automata but has its own scratch memory (the regex crate's
+/// caches): a scan gives each thread its own clone, because a cache shared between threads
+/// is handed out under a lock to all but the first thread that used it.
+#[derive(Debug, Clone)]
 pub struct Detector {
     rules: Vec<Rule>,
     contexts: Vec<Context>,
