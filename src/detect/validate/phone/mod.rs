@@ -28,13 +28,19 @@ const TRUNK_ZERO_REGIONS: &[Id] = &[
 /// Regions tried for `(dd) ddddd-dddd`, the Brazilian national format.
 const PAREN_AREA_REGIONS: &[Id] = &[Id::BR];
 
+/// Most digits of a phone number (E.164).
+const MAX_DIGITS: usize = 15;
+
 /// Fewest digits of a national number: shorter runs are dates and counters far more often.
 const MIN_NATIONAL_DIGITS: usize = 9;
 
 /// True when `candidate` is a valid phone number in some plausible region.
 pub(crate) fn is_valid(candidate: &str, region: Id) -> bool {
-    let digits: String = candidate.chars().filter(char::is_ascii_digit).collect();
-    if !(7..=15).contains(&digits.len()) {
+    let mut buffer = [0u8; MAX_DIGITS];
+    let Some(digits) = digits_of(candidate, &mut buffer) else {
+        return false;
+    };
+    if digits.len() < 7 {
         return false;
     }
     if candidate.trim_start().starts_with('+') {
@@ -48,6 +54,17 @@ pub(crate) fn is_valid(candidate: &str, region: Id) -> bool {
             .iter()
             .filter(|r| **r != region)
             .any(|r| is_valid_national(&digits, *r))
+}
+
+/// The ASCII digits of `candidate`, written into `buffer`; `None` when there are more than
+/// [`MAX_DIGITS`] (the longest number E.164 allows).
+fn digits_of<'b>(candidate: &str, buffer: &'b mut [u8; MAX_DIGITS]) -> Option<&'b str> {
+    let mut len = 0;
+    for digit in candidate.bytes().filter(u8::is_ascii_digit) {
+        *buffer.get_mut(len)? = digit;
+        len += 1;
+    }
+    std::str::from_utf8(&buffer[..len]).ok()
 }
 
 /// Regions whose national format `candidate` is written in, judged by its first characters:

@@ -37,7 +37,16 @@ struct RegionPlan {
     /// The pattern every number of the region matches.
     general: Pattern,
     /// Fixed line, mobile, toll free and the other number types: a valid number matches one.
-    types: Vec<Pattern>,
+    types: TypePatterns,
+}
+
+/// The number types of a region joined into one regex per number length, so a number costs
+/// one regex run instead of one per type.
+struct TypePatterns {
+    /// For each length some type names, the types that allow it (or name no length).
+    by_length: Vec<(u16, Regex)>,
+    /// The types that name no length, for the lengths no other type names.
+    any_length: Option<Regex>,
 }
 
 /// A national-number pattern with the lengths it allows.
@@ -99,7 +108,6 @@ impl CountryPlan {
 impl RegionPlan {
     fn compile(meta: &Metadata) -> Option<RegionPlan> {
         let descriptors = meta.descriptors();
-        // Most numbers are fixed-line or mobile numbers: tried first, they settle most checks.
         let types = [
             descriptors.fixed_line(),
             descriptors.mobile(),
@@ -119,11 +127,7 @@ impl RegionPlan {
                 .and_then(|re| anchored_regex(re.as_str(), false)),
             national_prefix: national_prefix(meta),
             general: Pattern::compile(descriptors.general())?,
-            types: types
-                .into_iter()
-                .flatten()
-                .filter_map(Pattern::compile)
-                .collect(),
+            types: TypePatterns::compile(&types.into_iter().flatten().collect::<Vec<_>>()),
         })
     }
 
@@ -137,7 +141,50 @@ impl RegionPlan {
         self.general.has_length_of(national)
             && leading_ok()
             && self.general.regex.is_match(national.as_bytes())
-            && self.types.iter().any(|t| t.is_match(national))
+            && self.types.is_match(national)
+    }
+}
+
+impl TypePatterns {
+    fn compile(types: &[&Descriptor]) -> TypePatterns {
+        let mut lengths: Vec<u16> = types
+            .iter()
+            .flat_map(|t| t.possible_length().iter().copied())
+            .collect();
+        lengths.sort_unstable();
+        lengths.dedup();
+        let joined = |allows: &dyn Fn(&[u16]) -> bool| {
+            let sources: Vec<String> = types
+                .iter()
+                .filter(|t| allows(t.possible_length()))
+                .map(|t| format!("(?:{})", t.national_number().as_str()))
+                .collect();
+            (!sources.is_empty())
+                .then(|| anchored_regex(&sources.join("|"), true))
+                .flatten()
+        };
+        TypePatterns {
+            by_length: lengths
+                .into_iter()
+                .filter_map(|len| {
+                    joined(&|allowed| allowed.is_empty() || allowed.contains(&len))
+                        .map(|regex| (len, regex))
+                })
+                .collect(),
+            any_length: joined(&<[u16]>::is_empty),
+        }
+    }
+
+    /// True when `national` has the length and the form of one of the number types.
+    fn is_match(&self, national: &str) -> bool {
+        let regex = u16::try_from(national.len()).ok().and_then(|len| {
+            self.by_length
+                .iter()
+                .find_map(|(allowed, regex)| (*allowed == len).then_some(regex))
+        });
+        regex
+            .or(self.any_length.as_ref())
+            .is_some_and(|regex| regex.is_match(national.as_bytes()))
     }
 }
 
@@ -157,10 +204,6 @@ impl Pattern {
             regex: anchored_regex(descriptor.national_number().as_str(), true)?,
             lengths: descriptor.possible_length().to_vec(),
         })
-    }
-
-    fn is_match(&self, national: &str) -> bool {
-        self.has_length_of(national) && self.regex.is_match(national.as_bytes())
     }
 
     /// True when the pattern allows numbers as long as `national` (any length when it names
