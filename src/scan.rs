@@ -22,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::config::ScanConfig;
 use crate::datamap;
-use crate::detect::{Detector, FieldMemo, Match, ignore};
+use crate::detect::{Detector, Match, Scratch, ignore};
 use crate::extract::{self, Cell, ExtractError, FileKind, Sampling};
 use crate::finding::{self, Evidence, FindingEncoder, Parts, RuleParts};
 use crate::report::findings::{self, Findings, Lines, Spool};
@@ -427,7 +427,7 @@ struct Collector<'a> {
     /// The file's index in walk order, and where its batches go.
     outlet: (usize, &'a Outlet<'a>),
     matches: Vec<Match>,
-    field_memo: FieldMemo,
+    scratch: Scratch,
     /// Encodes the file's findings.
     encoder: FindingEncoder,
     /// The batch being filled, and the number of batches handed over.
@@ -454,7 +454,7 @@ impl<'a> Collector<'a> {
             detector,
             outlet,
             matches: Vec::new(),
-            field_memo: FieldMemo::default(),
+            scratch: Scratch::default(),
             encoder: FindingEncoder::new(&file.display),
             findings: Lines::with_capacity(findings::BATCH),
             batches: 0,
@@ -469,7 +469,7 @@ impl<'a> Collector<'a> {
     fn add(&mut self, cell: &Cell<'_>) {
         self.matches.clear();
         self.detector
-            .detect_in(cell, &mut self.field_memo, &mut self.matches);
+            .detect_in(cell, &mut self.scratch, &mut self.matches);
         self.matches
             .retain(|m| m.confidence >= self.config.min_confidence);
         self.matches.sort_by_key(|m| m.start);

@@ -1,7 +1,7 @@
 //! Stage 3 of the flow: **detect**. Finds rule matches in a [`Cell`] and scores them.
 //!
 //! One pass over a cell handles every rule: a combined automaton of all rule patterns finds the
-//! first line that may hold a match, a [`RegexSet`] tells which rules match on that line, and
+//! first line that may hold a match, a set search tells which rules match on that line, and
 //! only those rules' regexes run there, followed by their validators and the context scoring.
 //! Text without candidates costs one automaton pass and no allocation.
 
@@ -13,10 +13,9 @@ mod keyword_gate;
 pub mod rule;
 pub mod validate;
 
-use regex::bytes::RegexSet;
 use regex_automata::meta;
 use regex_automata::util::syntax;
-use regex_automata::{Input, Span};
+use regex_automata::{Input, MatchKind, PatternSet, Span};
 
 use crate::extract::Cell;
 pub use context::{Context, IdentifierWords};
@@ -36,11 +35,11 @@ const NEGATIVE_PENALTY: f64 = 0.3;
 /// numbers never fail CI by default but show with `--min-confidence 0`.
 pub const TEST_VALUE_CONFIDENCE: f64 = 0.2;
 
-/// Cells up to this length without a line break skip the combined automaton: the
-/// [`RegexSet`] alone both rules them out and says which rules match, in one pass instead of two.
+/// Cells up to this length without a line break skip the combined automaton: the set search
+/// alone both rules them out and says which rules match, in one pass instead of two.
 const SHORT_CELL: usize = 512;
 
-/// Memory for the [`RegexSet`]'s lazy DFA. Running the set of every rule with overlapping
+/// Memory for the set search's lazy DFA. Running the set of every rule with overlapping
 /// matches needs many states; with the regex crate's default (2 MB) the DFA was rebuilt over
 /// and over and a CSV of customers scanned at half the speed.
 const WHICH_RULES_CACHE_BYTES: usize = 32 * 1024 * 1024;
@@ -79,7 +78,8 @@ pub struct Detector {
     /// Normalised negative keywords of each rule, vetoing field names.
     name_vetoes: Vec<Vec<String>>,
     any_rule: meta::Regex,
-    which_rules: RegexSet,
+    /// All of `value_rules`' patterns, searched for every pattern that matches (overlapping).
+    which_rules: meta::Regex,
     validation: ValidationContext,
 }
 
@@ -108,11 +108,16 @@ impl Detector {
             .syntax(syntax::Config::new().unicode(false).utf8(false))
             .build_many(&patterns)
             .map_err(|err| DetectorError(err.to_string()))?;
-        let which_rules = regex::bytes::RegexSetBuilder::new(&patterns)
-            .unicode(false)
-            .size_limit(64 * 1024 * 1024)
-            .dfa_size_limit(WHICH_RULES_CACHE_BYTES)
-            .build()
+        let which_rules = meta::Regex::builder()
+            .configure(
+                meta::Config::new()
+                    .match_kind(MatchKind::All)
+                    .utf8_empty(false)
+                    .nfa_size_limit(Some(64 * 1024 * 1024))
+                    .hybrid_cache_capacity(WHICH_RULES_CACHE_BYTES),
+            )
+            .syntax(syntax::Config::new().unicode(false).utf8(false))
+            .build_many(&patterns)
             .map_err(|err| DetectorError(err.to_string()))?;
         let contexts = rules.iter().map(Context::new).collect();
         let identifier_words = IdentifierWords::new(&rules);
@@ -146,18 +151,18 @@ impl Detector {
 
     /// Appends every validated match in `cell` to `out`.
     pub fn detect(&self, cell: &Cell<'_>, out: &mut Vec<Match>) {
-        self.detect_in(cell, &mut FieldMemo::default(), out);
+        self.detect_in(cell, &mut Scratch::default(), out);
     }
 
-    /// Like [`Detector::detect`], remembering in `memo` which rules each field name names, so
-    /// the cells of one column compare their field name with the rules once.
-    pub fn detect_in(&self, cell: &Cell<'_>, memo: &mut FieldMemo, out: &mut Vec<Match>) {
+    /// Like [`Detector::detect`], reusing `scratch` from cell to cell: the cells of one column
+    /// compare their field name with the rules once.
+    pub fn detect_in(&self, cell: &Cell<'_>, scratch: &mut Scratch, out: &mut Vec<Match>) {
         if cell.text.is_empty() {
             return;
         }
         let field = &mut FieldName {
             raw: cell.field,
-            memo,
+            memo: scratch,
             slot: None,
         };
         self.detect_ungated(cell.text, field, out);
@@ -241,8 +246,13 @@ impl Detector {
         out: &mut Vec<Match>,
     ) {
         let line_text = &text[line.clone()];
-        for set_index in self.which_rules.matches(line_text).iter() {
-            let index = self.value_rules[set_index];
+        let mut which = field.memo.empty_pattern_set(self.which_rules.pattern_len());
+        self.which_rules
+            .which_overlapping_matches(&Input::new(line_text), &mut which);
+        // An empty set is common (most cells hold nothing) and iterating it visits every slot.
+        let matching = if which.is_empty() { None } else { Some(which.iter()) };
+        for set_index in matching.into_iter().flatten() {
+            let index = self.value_rules[set_index.as_usize()];
             let Some(regex) = &self.rules[index].regex else {
                 continue;
             };
@@ -251,6 +261,7 @@ impl Detector {
                 self.push_match(index, text, start, end, field, out);
             }
         }
+        field.memo.which = Some(which);
     }
 
     /// Scores the candidate `text[start..end]` of rule `index` and keeps it when it passes.
@@ -443,11 +454,13 @@ fn continues_digit_groups(text: &[u8], start: usize, end: usize) -> bool {
     grouped && (before || after)
 }
 
-/// Which rules each field name names (see [`Detector::detect_in`]).
+/// What [`Detector::detect_in`] keeps from one cell to the next: which rules each field name
+/// names, and the set of matching rules, allocated once.
 #[derive(Debug, Default)]
-pub struct FieldMemo {
+pub struct Scratch {
     slots: foldhash::HashMap<String, usize>,
     named: Vec<Named>,
+    which: Option<PatternSet>,
 }
 
 /// The rules one field name names.
@@ -461,10 +474,22 @@ struct Named {
     identifiers: Box<[usize]>,
 }
 
-/// Distinct field names a [`FieldMemo`] keeps before it starts over.
+/// Distinct field names a [`Scratch`] keeps before it starts over.
 const FIELD_MEMO_CAPACITY: usize = 4096;
 
-impl FieldMemo {
+impl Scratch {
+    /// An empty set for `patterns` patterns, reusing the last one's allocation (put it back
+    /// in `which` after use).
+    fn empty_pattern_set(&mut self, patterns: usize) -> PatternSet {
+        match self.which.take() {
+            Some(mut set) if set.capacity() == patterns => {
+                set.clear();
+                set
+            }
+            _ => PatternSet::new(patterns),
+        }
+    }
+
     /// The slot in `named` of `field`, computing it on first sight.
     fn slot(&mut self, detector: &Detector, field: &str) -> usize {
         if let Some(&slot) = self.slots.get(field) {
@@ -512,7 +537,7 @@ impl Detector {
 /// The cell's field name, compared with the rules only when a match needs it.
 struct FieldName<'a, 'm> {
     raw: Option<&'a str>,
-    memo: &'m mut FieldMemo,
+    memo: &'m mut Scratch,
     /// The field's slot in `memo`, once looked up.
     slot: Option<usize>,
 }
