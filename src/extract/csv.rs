@@ -361,8 +361,13 @@ fn filled_fields(record: &csv::ByteRecord) -> usize {
 fn emit_record(record: &csv::ByteRecord, columns: &Columns, emit: &mut dyn FnMut(Cell<'_>)) {
     let mut line = record.position().map_or(1, csv::Position::line);
     let mut column = 1u64;
+    // One UTF-8 check for the whole record; a field is then a slice of it.
+    let whole = std::str::from_utf8(record.as_slice()).ok();
     for (index, raw) in record.iter().enumerate() {
-        let text = decode(raw);
+        let text = match whole.zip(record.range(index)) {
+            Some((whole, range)) => whole.get(range).map_or_else(|| decode(raw), Cow::Borrowed),
+            None => decode(raw),
+        };
         if !text.trim().is_empty() {
             let field = columns.name(index);
             emit(Cell {
@@ -374,9 +379,9 @@ fn emit_record(record: &csv::ByteRecord, columns: &Columns, emit: &mut dyn FnMut
                 locator: None,
             });
         }
-        line += newlines(raw);
         let tail = match memchr::memrchr(b'\n', raw) {
             Some(end) => {
+                line += newlines(raw);
                 column = 1;
                 &text.as_bytes()[end + 1..]
             }
