@@ -7,7 +7,7 @@
 //! stands, and in fields named for them. The findings are the same as running them
 //! everywhere; the timestamps of a log no longer each cost a date check.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Input, MatchKind};
 
 use super::context::{WINDOW, is_whole_word};
 use super::rule::Rule;
@@ -22,6 +22,8 @@ pub(super) struct KeywordGate {
     automaton: Option<AhoCorasick>,
     /// For each keyword of the automaton, the gated rules that list it.
     owners: Vec<Vec<usize>>,
+    /// Length in bytes of the longest keyword.
+    longest: usize,
 }
 
 /// A stretch of text where a gated rule must run: from `start` (matches may begin there or
@@ -66,7 +68,12 @@ impl KeywordGate {
                     .ok()
             })
             .flatten();
-        KeywordGate { automaton, owners }
+        let longest = words.iter().map(String::len).max().unwrap_or(0);
+        KeywordGate {
+            automaton,
+            owners,
+            longest,
+        }
     }
 
     /// The stretches of `text` around each whole-word keyword of a gated rule.
@@ -74,7 +81,14 @@ impl KeywordGate {
         let Some(automaton) = &self.automaton else {
             return;
         };
-        for hit in automaton.find_overlapping_iter(text) {
+        // Most text holds no keyword at all: one search that stops at the first ending keyword
+        // says so without the overlapping walk, which then starts where a keyword ending
+        // there or later can start.
+        let Some(first) = automaton.find(text) else {
+            return;
+        };
+        let from = first.end().saturating_sub(self.longest);
+        for hit in automaton.find_overlapping_iter(Input::new(text).span(from..text.len())) {
             if !is_whole_word(text, hit.start(), hit.end()) {
                 continue;
             }

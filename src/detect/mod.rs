@@ -14,6 +14,7 @@ pub mod rule;
 pub mod validate;
 
 use regex_automata::meta;
+use regex_automata::nfa::thompson::WhichCaptures;
 use regex_automata::util::syntax;
 use regex_automata::{Input, MatchKind, PatternSet, Span};
 
@@ -113,6 +114,7 @@ impl Detector {
                 meta::Config::new()
                     .match_kind(MatchKind::All)
                     .utf8_empty(false)
+                    .which_captures(WhichCaptures::None)
                     .nfa_size_limit(Some(64 * 1024 * 1024))
                     .hybrid_cache_capacity(WHICH_RULES_CACHE_BYTES),
             )

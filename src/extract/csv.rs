@@ -138,7 +138,7 @@ fn next_record<R: Read>(
     match reader.read_byte_record(record) {
         Ok(true) => {
             let end = reader.position().byte();
-            let inside: u64 = record.iter().map(newlines).sum();
+            let inside = newlines(record.as_slice());
             let last_line = reader.get_mut().line_at(end.saturating_sub(1));
             let mut position = csv::Position::new();
             position.set_line(last_line.saturating_sub(inside).max(1));
