@@ -106,21 +106,22 @@ pub fn scan(
     let per_thread: Vec<Detector> = (0..pool.current_num_threads())
         .map(|_| detector.clone())
         .collect();
-    let outcomes: Vec<Outcome> = pool.install(|| {
-        walked
-            .files
-            .par_iter()
-            .with_max_len(1)
-            .enumerate()
-            .map(|(index, file)| {
+    let mut outcomes: Vec<(usize, Outcome)> = pool.install(|| {
+        scan_order(&walked.files, outlet.in_order.is_some())
+            .into_iter()
+            .par_bridge()
+            .map(|index| {
+                let file = &walked.files[index];
                 let detector = rayon::current_thread_index().map_or(detector, |i| &per_thread[i]);
                 let outcome = scan_file(file, index, config, detector, &outlet);
                 progress.file_done(files_done.fetch_add(1, Ordering::Relaxed) + 1, file.size);
                 outlet.file_done(index);
-                outcome
+                (index, outcome)
             })
             .collect()
     });
+    outcomes.sort_unstable_by_key(|(index, _)| *index);
+    let outcomes = outcomes.into_iter().map(|(_, outcome)| outcome).collect();
     let findings = spool.finish().map_err(ScanError::Spill)?;
     if let Some(err) = in_order
         .into_inner()
@@ -138,6 +139,17 @@ pub fn scan(
     );
     report.summary.duration_ms = started.elapsed().as_millis() as u64;
     Ok(report)
+}
+
+/// The order files are taken up in, as indices into `files`: largest first, so that no thread
+/// is left alone with a big file at the end; in walk order when findings are streamed, as
+/// later files' findings are held back until the files before them are done.
+fn scan_order(files: &[SourceFile], streamed: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    if !streamed {
+        order.sort_by_key(|&index| std::cmp::Reverse(files[index].size));
+    }
+    order
 }
 
 /// Where the batches of findings of every file go: the spool, and the NDJSON stream when one
