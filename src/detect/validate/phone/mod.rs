@@ -44,16 +44,16 @@ pub(crate) fn is_valid(candidate: &str, region: Id) -> bool {
         return false;
     }
     if candidate.trim_start().starts_with('+') {
-        return is_valid_international(&digits);
+        return is_valid_international(digits);
     }
     if digits.len() < MIN_NATIONAL_DIGITS {
         return false;
     }
-    is_valid_national(&digits, region)
+    is_valid_national(digits, region)
         || other_regions(candidate)
             .iter()
             .filter(|r| **r != region)
-            .any(|r| is_valid_national(&digits, *r))
+            .any(|r| is_valid_national(digits, *r))
 }
 
 /// The ASCII digits of `candidate`, written into `buffer`; `None` when there are more than
