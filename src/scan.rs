@@ -757,6 +757,21 @@ mod tests {
         batch
     }
 
+    #[test]
+    fn biggest_files_go_first_unless_findings_stream() {
+        let files: Vec<SourceFile> = [10, 300, 0, 300, 20]
+            .into_iter()
+            .enumerate()
+            .map(|(i, size)| SourceFile {
+                display: format!("f{i}"),
+                origin: Origin::Stdin,
+                size,
+            })
+            .collect();
+        assert_eq!(scan_order(&files, false), [1, 3, 4, 0, 2]);
+        assert_eq!(scan_order(&files, true), [0, 1, 2, 3, 4]);
+    }
+
     /// A batch of one finding on `line`.
     fn batch(line: u64) -> Lines {
         batch_of(&[line])
