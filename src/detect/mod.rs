@@ -325,7 +325,7 @@ impl Detector {
         };
         let context = &self.contexts[index];
         let mut confidence = base;
-        if context.is_near(text, start, end) || field.names(self, index) {
+        if field.names(self, index) || context.is_near(text, start, end) {
             confidence += CONTEXT_BOOST;
         } else if self.names_other_identifier(index, text, start, end, field) {
             confidence -= NEGATIVE_PENALTY;
