@@ -24,6 +24,9 @@ static PLANS: LazyLock<HashMap<u16, OnceLock<CountryPlan>>> = LazyLock::new(|| {
 /// The numbering plan of one country calling code (several regions share `+1`, `+44`, `+7`...).
 pub(super) struct CountryPlan {
     regions: Vec<RegionPlan>,
+    /// When several regions share the code: every number type of all of them, lengths aside,
+    /// in one regex. A number none of them matches is rejected without trying each region.
+    any_region: Option<Regex>,
 }
 
 /// One region's patterns for national significant numbers.
@@ -76,18 +79,33 @@ pub(super) fn split_calling_code(digits: &str) -> Option<(u16, &str)> {
 
 impl CountryPlan {
     fn compile(code: u16) -> CountryPlan {
-        let regions = DATABASE
-            .by_code(&code)
-            .unwrap_or_default()
+        let metadata = DATABASE.by_code(&code).unwrap_or_default();
+        let any_region = (metadata.len() > 1)
+            .then(|| {
+                let sources: Vec<String> = metadata
+                    .iter()
+                    .flat_map(|meta| number_types(meta).into_iter().flatten())
+                    .map(|t| format!("(?:{})", t.national_number().as_str()))
+                    .collect();
+                anchored_regex(&sources.join("|"), true)
+            })
+            .flatten();
+        let regions = metadata
             .into_iter()
             .filter_map(RegionPlan::compile)
             .collect();
-        CountryPlan { regions }
+        CountryPlan {
+            regions,
+            any_region,
+        }
     }
 
     /// True when `national` is a valid number of one of the code's regions.
     pub(super) fn is_valid(&self, national: &str) -> bool {
-        self.regions.iter().any(|region| region.is_valid(national))
+        self.any_region
+            .as_ref()
+            .is_none_or(|any| any.is_match(national.as_bytes()))
+            && self.regions.iter().any(|region| region.is_valid(national))
     }
 
     /// True when `national` is valid as written or once a trunk prefix (`0` in `+44 (0)20 ...`,
@@ -108,18 +126,6 @@ impl CountryPlan {
 impl RegionPlan {
     fn compile(meta: &Metadata) -> Option<RegionPlan> {
         let descriptors = meta.descriptors();
-        let types = [
-            descriptors.fixed_line(),
-            descriptors.mobile(),
-            descriptors.premium_rate(),
-            descriptors.toll_free(),
-            descriptors.shared_cost(),
-            descriptors.voip(),
-            descriptors.personal_number(),
-            descriptors.pager(),
-            descriptors.uan(),
-            descriptors.voicemail(),
-        ];
         Some(RegionPlan {
             id: meta.id().to_owned(),
             leading_digits: meta
@@ -127,7 +133,9 @@ impl RegionPlan {
                 .and_then(|re| anchored_regex(re.as_str(), false)),
             national_prefix: national_prefix(meta),
             general: Pattern::compile(descriptors.general())?,
-            types: TypePatterns::compile(&types.into_iter().flatten().collect::<Vec<_>>()),
+            types: TypePatterns::compile(
+                &number_types(meta).into_iter().flatten().collect::<Vec<_>>(),
+            ),
         })
     }
 
@@ -186,6 +194,23 @@ impl TypePatterns {
             .or(self.any_length.as_ref())
             .is_some_and(|regex| regex.is_match(national.as_bytes()))
     }
+}
+
+/// The number types of a region's metadata: fixed line, mobile, toll free and the others.
+fn number_types(meta: &Metadata) -> [Option<&Descriptor>; 10] {
+    let descriptors = meta.descriptors();
+    [
+        descriptors.fixed_line(),
+        descriptors.mobile(),
+        descriptors.premium_rate(),
+        descriptors.toll_free(),
+        descriptors.shared_cost(),
+        descriptors.voip(),
+        descriptors.personal_number(),
+        descriptors.pager(),
+        descriptors.uan(),
+        descriptors.voicemail(),
+    ]
 }
 
 /// The trunk prefix pattern of a region, anchored at the start of the number.
