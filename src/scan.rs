@@ -3,9 +3,9 @@
 //! [`Report`]. This is the only module that uses rayon and the only one that dispatches on
 //! [`FileKind`].
 //!
-//! Files are sorted before the parallel map and rayon keeps input order, so the report is the
-//! same at any `--threads`. Each file is a job of its own, so an idle thread can take any file
-//! not yet started and no thread is left with a run of files at the end. Findings leave the
+//! Files are taken up largest first ([`scan_order`]), each a job of its own, so an idle thread
+//! takes the next file and no thread is left alone with a big one at the end; outcomes are put
+//! back in walk order, so the report is the same at any `--threads`. Findings leave the
 //! workers in batches (at most [`findings::BATCH`] each) for a [`Spool`], which puts them back
 //! in file order and spills them to a temporary file past [`findings::MEMORY_LIMIT`]; the data
 //! map and the summary are counted as findings are made, so memory does not grow with the

@@ -252,19 +252,16 @@ impl Detector {
         self.which_rules
             .which_overlapping_matches(&Input::new(line_text), &mut which);
         // An empty set is common (most cells hold nothing) and iterating it visits every slot.
-        let matching = if which.is_empty() {
-            None
-        } else {
-            Some(which.iter())
-        };
-        for set_index in matching.into_iter().flatten() {
-            let index = self.value_rules[set_index.as_usize()];
-            let Some(regex) = &self.rules[index].regex else {
-                continue;
-            };
-            for m in regex.find_iter(line_text) {
-                let (start, end) = (line.start + m.start(), line.start + m.end());
-                self.push_match(index, text, start, end, field, out);
+        if !which.is_empty() {
+            for set_index in which.iter() {
+                let index = self.value_rules[set_index.as_usize()];
+                let Some(regex) = &self.rules[index].regex else {
+                    continue;
+                };
+                for m in regex.find_iter(line_text) {
+                    let (start, end) = (line.start + m.start(), line.start + m.end());
+                    self.push_match(index, text, start, end, field, out);
+                }
             }
         }
         field.memo.which = Some(which);

@@ -364,10 +364,10 @@ fn emit_record(record: &csv::ByteRecord, columns: &Columns, emit: &mut dyn FnMut
     // One UTF-8 check for the whole record; a field is then a slice of it.
     let whole = std::str::from_utf8(record.as_slice()).ok();
     for (index, raw) in record.iter().enumerate() {
-        let text = match whole.zip(record.range(index)) {
-            Some((whole, range)) => whole.get(range).map_or_else(|| decode(raw), Cow::Borrowed),
-            None => decode(raw),
-        };
+        let text = whole
+            .zip(record.range(index))
+            .and_then(|(whole, range)| whole.get(range))
+            .map_or_else(|| decode(raw), Cow::Borrowed);
         if !text.trim().is_empty() {
             let field = columns.name(index);
             emit(Cell {

@@ -82,12 +82,11 @@ impl CountryPlan {
         let metadata = DATABASE.by_code(&code).unwrap_or_default();
         let any_region = (metadata.len() > 1)
             .then(|| {
-                let sources: Vec<String> = metadata
-                    .iter()
-                    .flat_map(|meta| number_types(meta).into_iter().flatten())
-                    .map(|t| format!("(?:{})", t.national_number().as_str()))
-                    .collect();
-                anchored_regex(&sources.join("|"), true)
+                any_of(
+                    metadata
+                        .iter()
+                        .flat_map(|meta| number_types(meta).into_iter().flatten()),
+                )
             })
             .flatten();
         let regions = metadata
@@ -162,14 +161,12 @@ impl TypePatterns {
         lengths.sort_unstable();
         lengths.dedup();
         let joined = |allows: &dyn Fn(&[u16]) -> bool| {
-            let sources: Vec<String> = types
-                .iter()
-                .filter(|t| allows(t.possible_length()))
-                .map(|t| format!("(?:{})", t.national_number().as_str()))
-                .collect();
-            (!sources.is_empty())
-                .then(|| anchored_regex(&sources.join("|"), true))
-                .flatten()
+            any_of(
+                types
+                    .iter()
+                    .copied()
+                    .filter(|t| allows(t.possible_length())),
+            )
         };
         TypePatterns {
             by_length: lengths
@@ -194,6 +191,17 @@ impl TypePatterns {
             .or(self.any_length.as_ref())
             .is_some_and(|regex| regex.is_match(national.as_bytes()))
     }
+}
+
+/// One regex matching a whole number that one of `types` matches (lengths aside); `None` when
+/// there are no types.
+fn any_of<'m>(types: impl Iterator<Item = &'m Descriptor>) -> Option<Regex> {
+    let sources: Vec<String> = types
+        .map(|t| format!("(?:{})", t.national_number().as_str()))
+        .collect();
+    (!sources.is_empty())
+        .then(|| anchored_regex(&sources.join("|"), true))
+        .flatten()
 }
 
 /// The number types of a region's metadata: fixed line, mobile, toll free and the others.
