@@ -3,7 +3,7 @@
 //! [`Report`]. This is the only module that uses rayon and the only one that dispatches on
 //! [`FileKind`].
 //!
-//! Files are taken up largest first ([`scan_order`]), each a job of its own, so an idle thread
+//! Files are taken up largest first (see `scan_order`), each a job of its own, so an idle thread
 //! takes the next file and no thread is left alone with a big one at the end; outcomes are put
 //! back in walk order, so the report is the same at any `--threads`. Findings leave the
 //! workers in batches (at most [`findings::BATCH`] each) for a [`Spool`], which puts them back
