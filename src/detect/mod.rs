@@ -1,7 +1,8 @@
 //! Stage 3 of the flow: **detect**. Finds rule matches in a [`Cell`] and scores them.
 //!
 //! One pass over a cell handles every rule: a combined automaton of all rule patterns finds the
-//! first line that may hold a match, a set search tells which rules match on that line, and
+//! first line that may hold a match (one glued to the token before it, such as the `01-06` of
+//! a timestamp, does not count), a set search tells which rules match on that line, and
 //! only those rules' regexes run there, followed by their validators and the context scoring.
 //! Text without candidates costs one automaton pass and no allocation.
 
@@ -189,6 +190,11 @@ impl Detector {
             let Some(found) = self.any_rule.search(&input) else {
                 return;
             };
+            if glued_to_previous_token(text, found.start()) {
+                // No rule reports a match starting there: look further on the same line.
+                pos = found.start() + 1;
+                continue;
+            }
             let line_start = memchr::memrchr(b'\n', &text[..found.start()]).map_or(0, |i| i + 1);
             let line_end = memchr::memchr(b'\n', &text[found.start()..])
                 .map_or(text.len(), |i| found.start() + i);
@@ -440,13 +446,21 @@ fn continues_token(text: &[u8], start: usize, end: usize) -> bool {
     if continues_digit_groups(text, start, end) {
         return true;
     }
-    let is_separator = |b: u8| b == b'.' || b == b'-';
-    let before =
-        start >= 2 && is_separator(text[start - 1]) && text[start - 2].is_ascii_alphanumeric();
     let after = end + 1 < text.len()
         && ((is_separator(text[end]) && text[end + 1].is_ascii_alphanumeric())
             || (text[end] == b':' && text[end + 1].is_ascii_alphabetic()));
-    before || after
+    glued_to_previous_token(text, start) || after
+}
+
+/// True when a match starting at `start` follows a letter or digit and a separator: the
+/// `01-06` of `2025-01-06`. Such a match is never reported, whatever its rule and end.
+fn glued_to_previous_token(text: &[u8], start: usize) -> bool {
+    start >= 2 && is_separator(text[start - 1]) && text[start - 2].is_ascii_alphanumeric()
+}
+
+/// The separators that glue a match to the token next to it.
+fn is_separator(byte: u8) -> bool {
+    byte == b'.' || byte == b'-'
 }
 
 /// True when `text[start..end]` holds a space and a space then a digit sits on either side.
@@ -692,6 +706,20 @@ mod tests {
             .find(|(rule, ..)| rule == "phone")
             .expect("phone found");
         assert!(phone.2 >= DEFAULT_MIN_CONFIDENCE, "{phone:?}");
+    }
+
+    #[test]
+    fn values_after_a_timestamp_are_found_on_its_line() {
+        // `01-06` and `06 00` in each timestamp have a phone number's shape but are glued to
+        // the year, so the search for a candidate line goes on past them.
+        let log = "2025-01-06 00:00:00.306 INFO job done\n\
+                   2025-01-06 00:00:01.128 INFO mail to jane@example.com, tel +44 20 7946 0958\n";
+        let detector = detector_at(DEFAULT_MIN_CONFIDENCE);
+        let values: Vec<&str> = reported(&detector, &Cell::plain(log.as_bytes(), 1))
+            .iter()
+            .map(|&(_, start, end, _)| &log[start..end])
+            .collect();
+        assert_eq!(values, vec!["jane@example.com", "+44 20 7946 0958"]);
     }
 
     #[test]
