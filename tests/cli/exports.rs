@@ -281,17 +281,32 @@ fn field_name_findings_are_one_per_field_and_masked() {
 }
 
 #[test]
-fn quoted_multiline_field_keeps_line_numbers() {
-    let (_, report) = scan_json(&[&fixture("csv/multiline.csv")]);
-    let lines: Vec<u64> = findings_of(&report, "multiline.csv")
+fn quoted_multiline_field_keeps_line_numbers_and_columns() {
+    let path = fixture("csv/multiline.csv");
+    let (_, report) = scan_json(&[&path]);
+    let text = fs::read_to_string(&path).expect("fixture is UTF-8");
+    let file_lines: Vec<&str> = text.lines().collect();
+    let places: Vec<(u64, String)> = findings_of(&report, "multiline.csv")
         .iter()
         .filter(|f| f["rule"] == "email")
-        .map(|f| f["location"]["line"].as_u64().unwrap())
+        .map(|f| {
+            let line = f["location"]["line"].as_u64().unwrap();
+            let column = f["location"]["column"].as_u64().unwrap();
+            let at: String = file_lines[line as usize - 1]
+                .chars()
+                .skip(column as usize - 1)
+                .collect();
+            (line, at)
+        })
         .collect();
     assert_eq!(
-        lines,
-        [4, 5, 7],
-        "emails after 3-line and 2-line quoted fields (CRLF file)"
+        places,
+        [
+            (4, "jane.doe@example.com".to_string()),
+            (5, "john.roe@example.com".to_string()),
+            (7, "alex.poe@example.org".to_string()),
+        ],
+        "emails after 3-line and 2-line quoted fields (CRLF file), at their columns"
     );
 }
 

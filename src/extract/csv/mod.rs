@@ -5,8 +5,9 @@
 //! record that fills at least half as many fields as the fullest of the first 20 is the header
 //! unless it looks like data (see `has_header`), in which case fields are named `column_1`,
 //! `column_2`...; the rows above it are still scanned, with those names. Each non-empty field becomes one [`Cell`] whose `field` is its
-//! column name and whose `line` is the line the field starts on, counting newlines inside
-//! quoted fields earlier in the record. Fields that are not valid UTF-8 are decoded as
+//! column name and whose `line` and `column` are where its text starts (after its opening
+//! quote), counting the quotes and the newlines of quoted fields earlier in the record
+//! ([`raw`]). Fields that are not valid UTF-8 are decoded as
 //! Windows-1252 (a superset of Latin-1), the usual encoding of spreadsheet exports; a file
 //! that starts with a UTF-16 byte order mark is decoded as it is read (`utf16`). Ragged
 //! records (more or fewer fields than the header) are read like any other: extra fields are
@@ -14,12 +15,14 @@
 //!
 //! Memory stays flat: only the first block and one record are held at a time.
 
+mod raw;
+
 use std::borrow::Cow;
-use std::collections::VecDeque;
 use std::io::{BufRead, Cursor, Read};
 
 use super::utf16::{self, Decoded};
 use super::{Cell, ExtractError, Sampling, header};
+use raw::RawInput;
 
 /// Bytes read ahead to sniff the delimiter.
 const HEAD_LEN: usize = 64 * 1024;
@@ -58,14 +61,19 @@ fn extract_utf8(
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(LineCounter::new(Cursor::new(head).chain(input)));
+        .from_reader(RawInput::new(Cursor::new(head).chain(input), delimiter));
 
     let mut ahead = Vec::with_capacity(LOOKAHEAD);
+    let mut ahead_starts = Vec::with_capacity(LOOKAHEAD);
     let mut failure = None;
     let mut record = csv::ByteRecord::new();
+    let mut starts = Vec::new();
     while ahead.len() < LOOKAHEAD {
-        match next_record(&mut reader, &mut record) {
-            Ok(true) => ahead.push(std::mem::take(&mut record)),
+        match next_record(&mut reader, &mut record, &mut starts) {
+            Ok(true) => {
+                ahead.push(std::mem::take(&mut record));
+                ahead_starts.push(std::mem::take(&mut starts));
+            }
             Ok(false) => break,
             Err(err) => {
                 failure = Some(err);
@@ -83,9 +91,9 @@ fn extract_utf8(
     let columns = Columns::new(&ahead[start], &ahead[start + 1..]);
     let above = Columns::positional();
     let mut rows = 0u64;
-    for (index, record) in ahead.iter().enumerate() {
+    for (index, (record, starts)) in ahead.iter().zip(&ahead_starts).enumerate() {
         if index < start {
-            emit_record(record, &above, emit);
+            emit_record(record, starts, &above, emit);
             continue;
         }
         if index == start && columns.from_header {
@@ -94,16 +102,16 @@ fn extract_utf8(
         if !take_row(&mut rows, sampling) {
             return failure.map_or(Ok(()), Err);
         }
-        emit_record(record, &columns, emit);
+        emit_record(record, starts, &columns, emit);
     }
     if let Some(err) = failure {
         return Err(err);
     }
-    while next_record(&mut reader, &mut record)? {
+    while next_record(&mut reader, &mut record, &mut starts)? {
         if !take_row(&mut rows, sampling) {
             break;
         }
-        emit_record(&record, &columns, emit);
+        emit_record(&record, &starts, &columns, emit);
     }
     Ok(())
 }
@@ -130,14 +138,18 @@ fn read_head(input: &mut dyn BufRead) -> std::io::Result<Vec<u8>> {
 ///
 /// The `csv` crate reports the line where it started looking for the record, before the line
 /// ends it skips (blank lines, the `\n` of a `\r\n`), so the line is worked out here instead:
-/// the line of the record's last byte, less the newlines inside its quoted fields.
+/// the line of the record's last byte, less the newlines inside its quoted fields. When the
+/// record has quotes, `starts` is set to where its fields start (see [`RawInput::field_starts`]).
 fn next_record<R: Read>(
-    reader: &mut csv::Reader<LineCounter<R>>,
+    reader: &mut csv::Reader<RawInput<R>>,
     record: &mut csv::ByteRecord,
+    starts: &mut Vec<(u64, u64)>,
 ) -> Result<bool, ExtractError> {
+    let start = reader.position().byte();
     match reader.read_byte_record(record) {
         Ok(true) => {
             let end = reader.position().byte();
+            reader.get_mut().field_starts(start, end, starts);
             let inside = newlines(record.as_slice());
             let last_line = reader.get_mut().line_at(end.saturating_sub(1));
             let mut position = csv::Position::new();
@@ -152,46 +164,6 @@ fn next_record<R: Read>(
 
 fn newlines(text: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', text).count() as u64
-}
-
-/// A reader that remembers where the line ends are in the bytes it has handed out but that
-/// have not been asked about yet (at most one buffer of the `csv` reader).
-struct LineCounter<R> {
-    inner: R,
-    offset: u64,
-    ahead: VecDeque<u64>,
-    behind: u64,
-}
-
-impl<R: Read> LineCounter<R> {
-    fn new(inner: R) -> Self {
-        LineCounter {
-            inner,
-            offset: 0,
-            ahead: VecDeque::new(),
-            behind: 0,
-        }
-    }
-
-    /// 1-based line of the byte at `offset`; offsets must not decrease between calls.
-    fn line_at(&mut self, offset: u64) -> u64 {
-        while self.ahead.front().is_some_and(|&at| at < offset) {
-            self.ahead.pop_front();
-            self.behind += 1;
-        }
-        self.behind + 1
-    }
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let start = self.offset;
-        self.ahead
-            .extend(memchr::memchr_iter(b'\n', &buf[..n]).map(|i| start + i as u64));
-        self.offset += n as u64;
-        Ok(n)
-    }
 }
 
 fn to_extract_error(err: csv::Error) -> ExtractError {
@@ -357,9 +329,16 @@ fn filled_fields(record: &csv::ByteRecord) -> usize {
         .count()
 }
 
-/// Emits the non-empty fields of one record.
-fn emit_record(record: &csv::ByteRecord, columns: &Columns, emit: &mut dyn FnMut(Cell<'_>)) {
-    let mut line = record.position().map_or(1, csv::Position::line);
+/// Emits the non-empty fields of one record; `starts` says where its fields start when it has
+/// quotes (see [`RawInput::field_starts`]), and is empty otherwise.
+fn emit_record(
+    record: &csv::ByteRecord,
+    starts: &[(u64, u64)],
+    columns: &Columns,
+    emit: &mut dyn FnMut(Cell<'_>),
+) {
+    let first_line = record.position().map_or(1, csv::Position::line);
+    let mut line = first_line;
     let mut column = 1u64;
     // One UTF-8 check for the whole record; a field is then a slice of it.
     let whole = std::str::from_utf8(record.as_slice()).ok();
@@ -368,6 +347,9 @@ fn emit_record(record: &csv::ByteRecord, columns: &Columns, emit: &mut dyn FnMut
             .zip(record.range(index))
             .and_then(|(whole, range)| whole.get(range))
             .map_or_else(|| decode(raw), Cow::Borrowed);
+        if let Some(&(lines, start)) = starts.get(index) {
+            (line, column) = (first_line + lines, start);
+        }
         if !text.trim().is_empty() {
             let field = columns.name(index);
             emit(Cell {
@@ -379,15 +361,9 @@ fn emit_record(record: &csv::ByteRecord, columns: &Columns, emit: &mut dyn FnMut
                 locator: None,
             });
         }
-        let tail = match memchr::memrchr(b'\n', raw) {
-            Some(end) => {
-                line += newlines(raw);
-                column = 1;
-                &text.as_bytes()[end + 1..]
-            }
-            None => text.as_bytes(),
-        };
-        column += char_count(tail) + 1;
+        // Without quotes a field is its raw text (one character per byte of Windows-1252),
+        // and the next field starts after it and the delimiter.
+        column += char_count(text.as_bytes()) + 1;
     }
 }
 
@@ -449,10 +425,25 @@ mod tests {
     fn quoted_newline_keeps_line_numbers() {
         let text = b"id,note,email\n1,\"line one\nline two\nline three\",a@example.com\n2,x,b@example.com\n";
         let got = cells(text);
-        assert_eq!(got[1], row(2, 3, "note", "line one\nline two\nline three"));
-        assert_eq!(got[2].0, 4, "email after a 3-line field sits on line 4");
+        // A quoted field's text starts after its quote.
+        assert_eq!(got[1], row(2, 4, "note", "line one\nline two\nline three"));
+        assert_eq!(
+            got[2],
+            row(4, 13, "email", "a@example.com"),
+            "email after a 3-line field sits on line 4, after `line three\",`"
+        );
         assert_eq!(got[3], row(5, 1, "id", "2"));
         assert_eq!(got[5], row(5, 5, "email", "b@example.com"));
+    }
+
+    #[test]
+    fn columns_count_the_quotes_of_earlier_fields() {
+        let text = "note,email\n\"say \"\"hi\"\", ok\",jane@example.com\n";
+        let got = cells(text.as_bytes());
+        assert_eq!(got[0], row(2, 2, "note", "say \"hi\", ok"));
+        let line = text.lines().nth(1).expect("second line");
+        let column = line.find("jane").expect("email on the line") as u64 + 1;
+        assert_eq!(got[1], row(2, column, "email", "jane@example.com"));
     }
 
     #[test]
