@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use crate::config::ScanConfig;
 use crate::datamap;
 use crate::detect::{Detector, Match, Scratch, ignore};
-use crate::extract::{self, Cell, ExtractError, FileKind, Sampling};
+use crate::extract::{self, Cell, Escape, ExtractError, FileKind, Sampling};
 use crate::finding::{self, Evidence, FindingEncoder, Parts, RuleParts};
 use crate::report::findings::{self, Findings, Lines, Spool};
 use crate::report::{Report, Summary, Tool};
@@ -670,21 +670,29 @@ fn masked(evidence: Evidence, raw: &str) -> String {
 }
 
 /// Converts byte offsets in a cell, visited in increasing order, to 1-based line and character
-/// column, reading each byte of the text at most once.
+/// column, reading each byte of the text at most once. Columns count the characters of the
+/// source: an escape decoded in the text (`\"` in JSON) counts as written.
 struct LineTracker<'c> {
     text: &'c [u8],
+    escapes: &'c [Escape],
     line: u64,
     line_start: usize,
     line_start_column: u64,
+    /// Escapes passed so far, and the characters they add on the current line.
+    escapes_passed: usize,
+    extra_on_line: u64,
 }
 
 impl<'c> LineTracker<'c> {
     fn new(cell: &Cell<'c>) -> Self {
         LineTracker {
             text: cell.text,
+            escapes: cell.escapes,
             line: cell.line,
             line_start: 0,
             line_start_column: cell.column,
+            escapes_passed: 0,
+            extra_on_line: 0,
         }
     }
 
@@ -694,12 +702,24 @@ impl<'c> LineTracker<'c> {
             self.line += memchr::memchr_iter(b'\n', segment).count() as u64;
             self.line_start += last + 1;
             self.line_start_column = 1;
+            self.extra_on_line = 0;
+        }
+        while let Some(escape) = self.escapes.get(self.escapes_passed)
+            && escape.at <= offset
+        {
+            if escape.at > self.line_start {
+                self.extra_on_line += u64::from(escape.extra);
+            }
+            self.escapes_passed += 1;
         }
         let chars = self.text[self.line_start..offset]
             .iter()
             .filter(|b| (**b & 0xC0) != 0x80)
             .count();
-        (self.line, self.line_start_column + chars as u64)
+        (
+            self.line,
+            self.line_start_column + chars as u64 + self.extra_on_line,
+        )
     }
 }
 
@@ -811,6 +831,20 @@ mod tests {
         expected.extend(&lines);
         assert_eq!(*lock(&recorder.0), expected);
         assert!(in_order.waiting.is_empty());
+    }
+
+    #[test]
+    fn escapes_shift_columns_on_their_own_line_only() {
+        // Source `"a""b` then a line break, then `c jane`: the `""` is one `"` in the text.
+        let escapes = [Escape { at: 2, extra: 1 }];
+        let cell = Cell {
+            column: 2,
+            escapes: &escapes,
+            ..Cell::plain(b"a\"b\nc jane", 7)
+        };
+        let mut lines = LineTracker::new(&cell);
+        assert_eq!(lines.position_of(2), (7, 5), "b after the escape");
+        assert_eq!(lines.position_of(6), (8, 3), "jane on the next line");
     }
 
     #[test]

@@ -37,6 +37,19 @@ pub struct Cell<'a> {
     /// Exact position inside the container when it differs from `field`: a cell reference
     /// (`C17`) or an uncollapsed JSON pointer (`/users/3/email`).
     pub locator: Option<&'a str>,
+    /// The escapes decoded in `text`, in text order, so that columns count the characters the
+    /// source holds; empty when the text is the source as written.
+    pub escapes: &'a [Escape],
+}
+
+/// An escape decoded in a cell's text (`\"`, `''`, `\u00e9`): it took `extra` more characters
+/// in the source than the text it decoded to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Escape {
+    /// Offset in the text just past the decoded escape.
+    pub at: usize,
+    /// Characters of the escape in the source, less those of its decoded text.
+    pub extra: u32,
 }
 
 impl<'a> Cell<'a> {
@@ -49,6 +62,7 @@ impl<'a> Cell<'a> {
             container: None,
             field: None,
             locator: None,
+            escapes: &[],
         }
     }
 }

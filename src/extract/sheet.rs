@@ -185,6 +185,7 @@ fn extract_sheet(
                 container: Some(name),
                 field: Some(field),
                 locator: Some(&locator),
+                escapes: &[],
             });
         }
     }

@@ -128,6 +128,7 @@ fn extract_table(
                 container: Some(table),
                 field: Some(column),
                 locator: None,
+                escapes: &[],
             });
         }
     }

@@ -773,3 +773,43 @@ fn a_notes_column_named_said_is_no_south_african_id_column() {
     assert_eq!(phones.len(), 1, "{report:#}");
     assert!(phones[0]["confidence"].as_f64().expect("confidence") >= 0.5);
 }
+
+#[test]
+fn values_after_escapes_are_located_where_the_source_has_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let files = [
+        (
+            "escaped.json",
+            "{\"note\": \"say \\\"hi\\\"\\nto jane@example.com\", \"b\": \"x\\u00e9 bob@example.org\"}\n{\"c\": 1}\n",
+        ),
+        (
+            "insert.sql",
+            "INSERT INTO t (a, b) VALUES ('it''s jane@example.com', 'x'), ('a', 'bob@example.org');\n",
+        ),
+        (
+            "copy.sql",
+            "COPY public.t (a, b) FROM stdin;\nx\\ty jane@example.com\t\\303\\251 bob@example.org\n\\.\n",
+        ),
+        (
+            "quoted.csv",
+            "note,email\n\"say \"\"hi\"\" to jane@example.com\",bob@example.org\n",
+        ),
+    ];
+    for (name, text) in files {
+        fs::write(dir.path().join(name), text).expect("write input");
+    }
+    let (_, report) = scan_json(&[dir.path().to_str().expect("UTF-8 path")]);
+    for (name, text) in files {
+        let lines: Vec<&str> = text.lines().collect();
+        let found: Vec<String> = findings_of(&report, name)
+            .iter()
+            .filter(|f| f["rule"] == "email")
+            .map(|f| {
+                let line = f["location"]["line"].as_u64().unwrap() as usize;
+                let column = f["location"]["column"].as_u64().unwrap() as usize;
+                lines[line - 1].chars().skip(column - 1).take(4).collect()
+            })
+            .collect();
+        assert_eq!(found, ["jane", "bob@"], "{name}");
+    }
+}

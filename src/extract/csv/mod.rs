@@ -21,8 +21,8 @@ use std::borrow::Cow;
 use std::io::{BufRead, Cursor, Read};
 
 use super::utf16::{self, Decoded};
-use super::{Cell, ExtractError, Sampling, header};
-use raw::RawInput;
+use super::{Cell, Escape, ExtractError, Sampling, header};
+use raw::{FieldStart, RawInput};
 
 /// Bytes read ahead to sniff the delimiter.
 const HEAD_LEN: usize = 64 * 1024;
@@ -143,7 +143,7 @@ fn read_head(input: &mut dyn BufRead) -> std::io::Result<Vec<u8>> {
 fn next_record<R: Read>(
     reader: &mut csv::Reader<RawInput<R>>,
     record: &mut csv::ByteRecord,
-    starts: &mut Vec<(u64, u64)>,
+    starts: &mut Vec<FieldStart>,
 ) -> Result<bool, ExtractError> {
     let start = reader.position().byte();
     match reader.read_byte_record(record) {
@@ -333,11 +333,13 @@ fn filled_fields(record: &csv::ByteRecord) -> usize {
 /// quotes (see [`RawInput::field_starts`]), and is empty otherwise.
 fn emit_record(
     record: &csv::ByteRecord,
-    starts: &[(u64, u64)],
+    starts: &[FieldStart],
     columns: &Columns,
     emit: &mut dyn FnMut(Cell<'_>),
 ) {
     let first_line = record.position().map_or(1, csv::Position::line);
+    // The `""` of a quoted field, one character in its text.
+    let mut escapes = Vec::new();
     let mut line = first_line;
     let mut column = 1u64;
     // One UTF-8 check for the whole record; a field is then a slice of it.
@@ -347,8 +349,15 @@ fn emit_record(
             .zip(record.range(index))
             .and_then(|(whole, range)| whole.get(range))
             .map_or_else(|| decode(raw), Cow::Borrowed);
-        if let Some(&(lines, start)) = starts.get(index) {
-            (line, column) = (first_line + lines, start);
+        escapes.clear();
+        if let Some(start) = starts.get(index) {
+            (line, column) = (first_line + start.lines, start.column);
+            if start.quoted {
+                escapes.extend(memchr::memchr_iter(b'"', text.as_bytes()).map(|at| Escape {
+                    at: at + 1,
+                    extra: 1,
+                }));
+            }
         }
         if !text.trim().is_empty() {
             let field = columns.name(index);
@@ -359,6 +368,7 @@ fn emit_record(
                 container: None,
                 field: Some(&field),
                 locator: None,
+                escapes: &escapes,
             });
         }
         // Without quotes a field is its raw text (one character per byte of Windows-1252),

@@ -9,6 +9,17 @@ use std::io::Read;
 
 use csv_core::{ReadFieldResult, Reader, ReaderBuilder};
 
+/// Where a field's text starts in its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct FieldStart {
+    /// Lines after the record's first line.
+    pub lines: u64,
+    /// 1-based character column.
+    pub column: u64,
+    /// The field is quoted: each `"` of its text is a `""` in the source.
+    pub quoted: bool,
+}
+
 /// A reader that remembers, for the bytes it has handed out that no record has taken yet (at
 /// most one buffer of the `csv` reader), where the line ends are, and the bytes themselves.
 pub(super) struct RawInput<R> {
@@ -56,7 +67,7 @@ impl<R: Read> RawInput<R> {
     /// Sets `out` to where the fields of the record from offset `start` to `end` start (see
     /// [`field_starts`]); the bytes before `start` are let go, so offsets must not decrease
     /// between calls.
-    pub fn field_starts(&mut self, start: u64, end: u64, out: &mut Vec<(u64, u64)>) {
+    pub fn field_starts(&mut self, start: u64, end: u64, out: &mut Vec<FieldStart>) {
         let passed = usize::try_from(start.saturating_sub(self.kept_from)).unwrap_or(usize::MAX);
         // Letting go only once half of the buffer has been passed keeps the copying linear.
         if passed > self.kept.len() / 2 {
@@ -85,14 +96,14 @@ impl<R: Read> Read for RawInput<R> {
 }
 
 /// Where the text of each field of the record `raw` (its bytes as read, blank lines before it
-/// included) starts: lines after the record's first line, and the 1-based character column.
+/// included) starts.
 /// Empty when `raw` holds no quote, as the fields are then exactly the raw text between the
 /// delimiters and their lengths give the columns.
 fn field_starts(
     raw: &[u8],
     parser: &mut Reader,
     unquoted: &mut Vec<u8>,
-    out: &mut Vec<(u64, u64)>,
+    out: &mut Vec<FieldStart>,
 ) {
     out.clear();
     if memchr::memchr(b'"', raw).is_none() {
@@ -112,10 +123,15 @@ fn field_starts(
     unquoted.resize(record.len() + 1, 0);
     let (mut at, mut counted) = (0, 0);
     loop {
-        let text_start = at + usize::from(record.get(at) == Some(&b'"'));
+        let quoted = record.get(at) == Some(&b'"');
+        let text_start = at + usize::from(quoted);
         position.advance(&record[counted..text_start.min(record.len())]);
         counted = text_start.min(record.len());
-        out.push((position.lines, position.column));
+        out.push(FieldStart {
+            lines: position.lines,
+            column: position.column,
+            quoted,
+        });
         let (mut result, read, _) = parser.read_field(&record[at..], unquoted);
         at += read;
         if matches!(result, ReadFieldResult::InputEmpty) {
@@ -158,7 +174,7 @@ mod tests {
         let mut out = Vec::new();
         let mut parser = ReaderBuilder::new().build();
         field_starts(raw.as_bytes(), &mut parser, &mut Vec::new(), &mut out);
-        out
+        out.iter().map(|s| (s.lines, s.column)).collect()
     }
 
     #[test]
@@ -194,9 +210,10 @@ mod tests {
         input.read_to_end(&mut all).expect("reads from memory");
         let mut out = Vec::new();
         input.field_starts(0, 6, &mut out);
-        assert_eq!(out, vec![(0, 1), (0, 4)]);
+        let quoted: Vec<bool> = out.iter().map(|s| s.quoted).collect();
+        assert_eq!(quoted, [false, true]);
         input.field_starts(6, 13, &mut out);
-        assert_eq!(out, vec![(0, 1), (0, 5)]);
+        assert_eq!((out[1].lines, out[1].column), (0, 5));
         input.field_starts(13, 17, &mut out);
         assert!(out.is_empty());
         assert_eq!(input.line_at(14), 3);

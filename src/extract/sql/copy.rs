@@ -4,7 +4,7 @@
 
 use super::lexer::CHUNK_LEN;
 use super::reader::Reader;
-use crate::extract::{Cell, ExtractError};
+use crate::extract::{Cell, Escape, ExtractError};
 
 /// Where the rows of one COPY block go.
 pub(super) struct Block<'b> {
@@ -88,15 +88,16 @@ fn row(
 ) -> Result<usize, ExtractError> {
     let line = reader.line;
     let mut index = 0;
+    let mut escapes = Vec::new();
     loop {
         let column = reader.column;
-        let (end, null) = field(reader, text, &mut |piece| {
+        let (end, null) = field(reader, text, &mut escapes, &mut |piece| {
             if take {
-                emit_field(block, index, piece, line, column, emit)
+                emit_field(block, index, (piece, &[]), line, column, emit)
             }
         })?;
         if take && !null {
-            emit_field(block, index, text, line, column, emit);
+            emit_field(block, index, (text, &escapes), line, column, emit);
         }
         index += 1;
         if end != End::Tab {
@@ -108,7 +109,7 @@ fn row(
 fn emit_field(
     block: &Block<'_>,
     index: usize,
-    text: &[u8],
+    (text, escapes): (&[u8], &[Escape]),
     line: u64,
     column: u64,
     emit: &mut dyn FnMut(Cell<'_>),
@@ -131,17 +132,20 @@ fn emit_field(
         container: Some(block.table),
         field: Some(field),
         locator: None,
+        escapes,
     });
 }
 
-/// Reads one field into `text`, handing full [`CHUNK_LEN`] pieces to `flush`. Returns how the
-/// field ended and whether it was `\N`.
+/// Reads one field into `text` and the escapes decoded in it into `escapes`, handing full
+/// [`CHUNK_LEN`] pieces to `flush`. Returns how the field ended and whether it was `\N`.
 fn field(
     reader: &mut Reader<'_>,
     text: &mut Vec<u8>,
+    escapes: &mut Vec<Escape>,
     flush: &mut dyn FnMut(&[u8]),
 ) -> Result<(End, bool), ExtractError> {
     text.clear();
+    escapes.clear();
     if reader.peek()? == Some(b'\\')
         && reader.peek_at(1)? == Some(b'N')
         && matches!(reader.peek_at(2)?, None | Some(b'\t' | b'\n'))
@@ -153,6 +157,7 @@ fn field(
         if text.len() >= CHUNK_LEN {
             flush(text);
             text.clear();
+            escapes.clear();
         }
         let Some(byte) = reader.peek()? else {
             return Ok((End::Input, false));
@@ -164,7 +169,18 @@ fn field(
                 }
                 return Ok((finish(reader)?, false));
             }
-            b'\\' => escape(reader, text)?,
+            b'\\' => {
+                let column = reader.column;
+                escape(reader, text)?;
+                // An escape is ASCII on one line and decodes to one byte, a character unless
+                // it continues a UTF-8 sequence (`\303\251` is é).
+                let chars = u64::from(text.last().is_some_and(|b| (b & 0xC0) != 0x80));
+                let written = reader.column.saturating_sub(column);
+                escapes.push(Escape {
+                    at: text.len(),
+                    extra: u32::try_from(written.saturating_sub(chars)).unwrap_or(u32::MAX),
+                });
+            }
             _ => {
                 let available = reader.available();
                 let stop = memchr::memchr3(b'\t', b'\n', b'\\', available);

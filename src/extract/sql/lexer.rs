@@ -8,7 +8,7 @@
 //! token: a longer string or comment comes out as several tokens with `more` set.
 
 use super::reader::Reader;
-use crate::extract::ExtractError;
+use crate::extract::{Escape, ExtractError};
 
 /// Most bytes of one string or comment held at once; longer ones come out in pieces.
 pub(super) const CHUNK_LEN: usize = 1 << 20;
@@ -72,6 +72,8 @@ pub(super) struct Lexer<'r> {
     pub(super) dialect: Dialect,
     /// Decoded text of the last token.
     pub(super) text: Vec<u8>,
+    /// The escapes decoded in `text` (`''`, `\'`).
+    pub(super) escapes: Vec<Escape>,
     /// Line where the last token (or piece of it) starts.
     pub(super) line: u64,
     /// Character column where the last token (or piece of it) starts.
@@ -96,6 +98,7 @@ impl<'r> Lexer<'r> {
             reader,
             dialect,
             text: Vec::new(),
+            escapes: Vec::new(),
             line: 1,
             column: 1,
             pending: None,
@@ -111,6 +114,7 @@ impl<'r> Lexer<'r> {
     /// Reads the next token.
     pub(super) fn next_token(&mut self) -> Result<Token, ExtractError> {
         self.text.clear();
+        self.escapes.clear();
         self.line = self.reader.line;
         self.column = self.reader.column;
         if let Some((body, start)) = self.pending.take() {
@@ -252,6 +256,10 @@ impl<'r> Lexer<'r> {
                 if self.reader.peek_at(1)? == Some(quote) {
                     self.text.push(quote);
                     self.reader.advance(2);
+                    self.escapes.push(Escape {
+                        at: self.text.len(),
+                        extra: 1,
+                    });
                     continue;
                 }
                 self.reader.bump();
@@ -298,6 +306,22 @@ impl<'r> Lexer<'r> {
             return Ok(());
         };
         self.reader.advance(2);
+        let before = self.text.len();
+        self.unescape(code);
+        // The escape is two characters in the source.
+        let chars = self.text[before..]
+            .iter()
+            .filter(|b| (**b & 0xC0) != 0x80)
+            .count();
+        self.escapes.push(Escape {
+            at: self.text.len(),
+            extra: 2u32.saturating_sub(chars as u32),
+        });
+        Ok(())
+    }
+
+    /// Appends what the backslash escape ending in `code` stands for.
+    fn unescape(&mut self, code: u8) {
         let decoded: &[u8] = match code {
             b'0' if self.dialect == Dialect::MySql => b"\0",
             b'b' => b"\x08",
@@ -310,11 +334,10 @@ impl<'r> Lexer<'r> {
             b'_' if self.dialect == Dialect::MySql => b"\\_",
             _ => {
                 self.text.push(code);
-                return Ok(());
+                return;
             }
         };
         self.text.extend_from_slice(decoded);
-        Ok(())
     }
 
     /// Reads until `end`; true when found. `end` of a line comment stays unread.

@@ -502,6 +502,7 @@ impl<'r> Parser<'r> {
             container: Some(table),
             field: Some(&self.fields[index]),
             locator: None,
+            escapes: &self.lex.escapes,
         });
     }
 
@@ -596,6 +597,7 @@ fn emit_plain(lex: &Lexer<'_>, emit: &mut dyn FnMut(Cell<'_>)) {
             container: None,
             field: None,
             locator: None,
+            escapes: &lex.escapes,
         });
     }
 }
