@@ -125,8 +125,9 @@ fn field_starts(
     loop {
         let quoted = record.get(at) == Some(&b'"');
         let text_start = at + usize::from(quoted);
-        position.advance(&record[counted..text_start.min(record.len())]);
-        counted = text_start.min(record.len());
+        let text_start = text_start.min(record.len());
+        position.advance(record.get(counted..text_start).unwrap_or_default());
+        counted = counted.max(text_start);
         out.push(FieldStart {
             lines: position.lines,
             column: position.column,
@@ -139,7 +140,7 @@ fn field_starts(
             result = parser.read_field(&[], unquoted).0;
         }
         match result {
-            ReadFieldResult::Field { record_end: false } if at < record.len() => {}
+            ReadFieldResult::Field { record_end: false } if read > 0 && at < record.len() => {}
             _ => return,
         }
     }
@@ -196,6 +197,21 @@ mod tests {
     #[test]
     fn blank_lines_before_the_record_are_passed_over() {
         assert_eq!(starts("\r\n\n\"é\",b\r\n"), vec![(0, 2), (0, 5)]);
+    }
+
+    #[test]
+    fn malformed_quoting_ends_the_starts_without_a_panic() {
+        for raw in [
+            "\"never closed, a@example.com",
+            "a\"b,\"c\"d\",e",
+            "\"\"\"\r\r\"",
+            "\",\",\"",
+            "\"é\"\"\n,x",
+        ] {
+            let got = starts(raw);
+            assert!(!got.is_empty(), "{raw:?}");
+            assert!(got.windows(2).all(|w| w[0] <= w[1]), "{raw:?}: {got:?}");
+        }
     }
 
     #[test]
