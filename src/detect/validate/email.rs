@@ -18,15 +18,16 @@ fn is_local_part(local: &str) -> bool {
 }
 
 fn is_domain(domain: &str) -> bool {
-    let labels: Vec<&str> = domain.split('.').collect();
-    let tld = labels.last().copied().unwrap_or("");
+    // At least two labels, the last one the top-level domain.
+    let Some((_, tld)) = domain.rsplit_once('.') else {
+        return false;
+    };
     domain.len() <= 255
-        && labels.len() >= 2
-        && labels
-            .iter()
+        && domain
+            .split('.')
             .all(|l| !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-'))
         && tld.len() >= 2
-        && tld.chars().all(|c| c.is_ascii_alphabetic())
+        && tld.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 #[cfg(test)]
@@ -52,6 +53,9 @@ mod tests {
             "a@example",
             "a@example.c0m",
             "a@-x.com",
+            "a@x..com",
+            "a@.com",
+            "a@example.cömm",
             "@example.com",
         ] {
             assert!(!is_valid(address), "{address}");
