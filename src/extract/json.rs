@@ -157,15 +157,12 @@ impl<'a> Source<'a> {
                     return Ok(());
                 }
                 Some(b'\\') => {
-                    let column = self.column;
+                    let (column, before) = (self.column, out.len());
                     self.bump();
                     self.escape(out)?;
-                    // An escape is ASCII on one line, and decodes to one character.
+                    // An escape is ASCII on one line.
                     let written = self.column.saturating_sub(column);
-                    escapes.push(Escape {
-                        at: out.len(),
-                        extra: u32::try_from(written.saturating_sub(1)).unwrap_or(u32::MAX),
-                    });
+                    escapes.push(Escape::decoded(out, before, written));
                 }
                 _ => {}
             }
@@ -431,6 +428,7 @@ impl<'a, 'e> Parser<'a, 'e> {
     fn key(&mut self) -> Result<(), ExtractError> {
         self.src.bump();
         self.scratch.clear();
+        self.escapes.clear();
         self.src.string(&mut self.scratch, &mut self.escapes)?;
         let key = String::from_utf8_lossy(&self.scratch);
         let segment = key.replace('~', "~0").replace('/', "~1");

@@ -52,6 +52,18 @@ pub struct Escape {
     pub extra: u32,
 }
 
+impl Escape {
+    /// The escape that took `source_chars` characters in the source and decoded to
+    /// `text[from..]`, the end of the text so far.
+    pub fn decoded(text: &[u8], from: usize, source_chars: u64) -> Escape {
+        let chars = text[from..].iter().filter(|b| (**b & 0xC0) != 0x80).count() as u64;
+        Escape {
+            at: text.len(),
+            extra: u32::try_from(source_chars.saturating_sub(chars)).unwrap_or(u32::MAX),
+        }
+    }
+}
+
 impl<'a> Cell<'a> {
     /// A cell of plain text starting at `line`, column 1.
     pub fn plain(text: &'a [u8], line: u64) -> Self {

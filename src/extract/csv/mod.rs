@@ -4,14 +4,15 @@
 //! rows above the header are passed over by the rule spreadsheets use (`header`): the first
 //! record that fills at least half as many fields as the fullest of the first 20 is the header
 //! unless it looks like data (see `has_header`), in which case fields are named `column_1`,
-//! `column_2`...; the rows above it are still scanned, with those names. Each non-empty field becomes one [`Cell`] whose `field` is its
-//! column name and whose `line` and `column` are where its text starts (after its opening
-//! quote), counting the quotes and the newlines of quoted fields earlier in the record
-//! (see `raw.rs`). Fields that are not valid UTF-8 are decoded as
-//! Windows-1252 (a superset of Latin-1), the usual encoding of spreadsheet exports; a file
-//! that starts with a UTF-16 byte order mark is decoded as it is read (`utf16`). Ragged
-//! records (more or fewer fields than the header) are read like any other: extra fields are
-//! named after their position.
+//! `column_2`...; the rows above it are still scanned, with those names.
+//!
+//! Each non-empty field becomes one [`Cell`] whose `field` is its column name and whose `line`
+//! and `column` are where its text starts (after its opening quote), counting the quotes and
+//! the newlines of quoted fields earlier in the record (see `raw.rs`). Fields that are not
+//! valid UTF-8 are decoded as Windows-1252 (a superset of Latin-1), the usual encoding of
+//! spreadsheet exports; a file that starts with a UTF-16 byte order mark is decoded as it is
+//! read (`utf16`). Ragged records (more or fewer fields than the header) are read like any
+//! other: extra fields are named after their position.
 //!
 //! Memory stays flat: only the first block and one record are held at a time.
 

@@ -170,16 +170,12 @@ fn field(
                 return Ok((finish(reader)?, false));
             }
             b'\\' => {
-                let column = reader.column;
+                let (column, before) = (reader.column, text.len());
                 escape(reader, text)?;
-                // An escape is ASCII on one line and decodes to one byte, a character unless
-                // it continues a UTF-8 sequence (`\303\251` is é).
-                let chars = u64::from(text.last().is_some_and(|b| (b & 0xC0) != 0x80));
+                // An escape is ASCII on one line; its byte may continue a UTF-8 sequence
+                // (`\303\251` is é).
                 let written = reader.column.saturating_sub(column);
-                escapes.push(Escape {
-                    at: text.len(),
-                    extra: u32::try_from(written.saturating_sub(chars)).unwrap_or(u32::MAX),
-                });
+                escapes.push(Escape::decoded(text, before, written));
             }
             _ => {
                 let available = reader.available();

@@ -309,14 +309,7 @@ impl<'r> Lexer<'r> {
         let before = self.text.len();
         self.unescape(code);
         // The escape is two characters in the source.
-        let chars = self.text[before..]
-            .iter()
-            .filter(|b| (**b & 0xC0) != 0x80)
-            .count();
-        self.escapes.push(Escape {
-            at: self.text.len(),
-            extra: 2u32.saturating_sub(chars as u32),
-        });
+        self.escapes.push(Escape::decoded(&self.text, before, 2));
         Ok(())
     }
 
