@@ -317,10 +317,18 @@ impl Detector {
         {
             return None;
         }
+        // A value that passes only the field's looser check is as sure as the field's name.
+        let mut highest = 1.0;
         if let Some(validator) = rule.validator
             && !validator.check(candidate, &self.validation)
         {
-            return None;
+            let passes_in_field = rule.field_validator.is_some_and(|looser| {
+                field.names(self, index) && looser.check(candidate, &self.validation)
+            });
+            if !passes_in_field {
+                return None;
+            }
+            highest = rule.name_confidence.unwrap_or(rule.confidence);
         }
         let base = match rule.bare_confidence {
             Some(bare) if candidate.chars().all(char::is_alphanumeric) => bare,
@@ -336,7 +344,7 @@ impl Detector {
         if context.is_negative_near(text, start, end) {
             confidence -= NEGATIVE_PENALTY;
         }
-        Some((confidence.clamp(0.0, 1.0) * 100.0).round() / 100.0)
+        Some((confidence.min(highest).clamp(0.0, 1.0) * 100.0).round() / 100.0)
     }
 
     /// True when the words near the match, or the cell's field name, name an identifier of
@@ -652,6 +660,37 @@ mod tests {
                 .map(|m| m.confidence)
         };
         assert!(ssn(&in_ssn_column) > ssn(&bare));
+    }
+
+    /// The phone findings of `value` in a field named `field`, with their confidence.
+    fn phones_in(field: Option<&str>, value: &str) -> Vec<f64> {
+        let detector = detector();
+        let mut out = Vec::new();
+        let cell = Cell {
+            field,
+            ..Cell::plain(value.as_bytes(), 2)
+        };
+        detector.detect(&cell, &mut out);
+        out.iter()
+            .filter(|m| detector.rules()[m.rule].id == "phone")
+            .map(|m| m.confidence)
+            .collect()
+    }
+
+    #[test]
+    fn unassigned_phone_number_counts_only_in_a_phone_field() {
+        // Area code 222 is not assigned, so the number is not valid, but it is possible.
+        assert_eq!(phones_in(Some("phone"), "+1-222-370-2217"), vec![0.6]);
+        assert_eq!(phones_in(Some("/user/mobile"), "(222) 370-2217"), vec![0.6]);
+        assert!(phones_in(None, "+1-222-370-2217").is_empty());
+        assert!(phones_in(Some("notes"), "+1-222-370-2217").is_empty());
+        // A valid number in the same field keeps the confidence of a valid one; a bare digit
+        // run gets no more than a valid bare one.
+        assert_eq!(phones_in(Some("phone"), "+1 415 555 2671"), vec![0.95]);
+        assert_eq!(phones_in(Some("phone"), "4155552671"), vec![0.55]);
+        assert_eq!(phones_in(Some("phone"), "2223702217"), vec![0.55]);
+        // The field does not make a number of the wrong length possible.
+        assert!(phones_in(Some("phone"), "+1 222 370 22177").is_empty());
     }
 
     #[test]

@@ -45,6 +45,11 @@ pub struct RuleDef {
     /// Check a candidate must pass to be reported.
     #[serde(default)]
     pub validator: Option<Validator>,
+    /// Looser check used instead of `validator` in a field named for the rule (by its
+    /// `field_names` or `keywords`): the name already says what the field holds. A value
+    /// that passes only this check has at most `name_confidence` (else `confidence`).
+    #[serde(default)]
+    pub field_validator: Option<Spanned<Validator>>,
     /// Context words that raise confidence when near a match or in its field name.
     #[serde(default)]
     pub keywords: Vec<String>,
@@ -131,6 +136,9 @@ pub struct Rule {
     pub pattern: Option<String>,
     /// Optional validator.
     pub validator: Option<Validator>,
+    /// Validator used instead of `validator` in fields named for the rule; a finding that
+    /// passes only this one has at most the rule's `name_confidence` (else `confidence`).
+    pub field_validator: Option<Validator>,
     /// Lowercase context words.
     pub keywords: Vec<String>,
     /// Lowercase negative context words.
@@ -279,6 +287,15 @@ fn compile(def: RuleDef, text: &str, file: &str, source: &str) -> Result<Rule, V
             ),
         );
     }
+    if let Some(field_validator) = &def.field_validator
+        && def.validator.is_none()
+    {
+        fail(
+            field_validator.span(),
+            "field \"field_validator\": needs a \"validator\", which it replaces in named fields"
+                .into(),
+        );
+    }
     let regex = match &def.regex {
         Some(pattern) => compile_regex(pattern.get_ref())
             .map(Some)
@@ -326,6 +343,7 @@ fn compile(def: RuleDef, text: &str, file: &str, source: &str) -> Result<Rule, V
             regex,
             pattern: def.regex.map(Spanned::into_inner),
             validator: def.validator,
+            field_validator: def.field_validator.map(Spanned::into_inner),
             keywords: lowercase(def.keywords),
             negative_keywords: lowercase(def.negative_keywords),
             field_names: def
@@ -471,6 +489,18 @@ keywords = ["Badge"]
         let bare = VALID.replace("regex = '''ACME-[0-9]{6}'''", "");
         let errors = parse_rules(&bare, "acme.toml", "acme.toml").expect_err("nothing to match");
         assert!(errors[0].reason.contains("field_names"), "{errors:?}");
+    }
+
+    #[test]
+    fn field_validator_replaces_a_validator_only() {
+        let with_both =
+            format!("{VALID}validator = \"phone\"\nfield_validator = \"phone_possible\"\n");
+        let rules = parse_rules(&with_both, "acme.toml", "acme.toml").expect("both validators");
+        assert_eq!(rules[0].field_validator, Some(Validator::PhonePossible));
+        let alone = format!("{VALID}field_validator = \"phone_possible\"\n");
+        let errors = parse_rules(&alone, "acme.toml", "acme.toml").expect_err("nothing to replace");
+        assert_eq!(errors[0].line, 9, "{errors:?}");
+        assert!(errors[0].reason.contains("field_validator"), "{errors:?}");
     }
 
     #[test]

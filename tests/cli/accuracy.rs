@@ -326,3 +326,30 @@ fn bare_card_shaped_number_needs_a_card_word_or_column() {
     let (_, report) = scan_files(&[("a.csv", &csv.replace("card_number", "reference"))], &[]);
     assert_eq!(cards(&report), Vec::<String>::new());
 }
+
+/// A number in a range no carrier has been given yet (NANP area code 222) is not a valid
+/// phone number, but in a column named for phones it is one all the same: made-up and
+/// mistyped numbers in a customer table are still personal data. In free text it stays out.
+#[test]
+fn unassigned_phone_number_counts_in_a_phone_column_only() {
+    let csv = "id,phone,notes\n1,+1-222-370-2217,call +1-222-370-2217 after 5\n";
+    let (code, report) = scan_files(&[("a.csv", csv)], &[]);
+    assert_eq!(code, 1);
+    let phones: Vec<(String, f64, String)> = report["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .filter(|f| f["rule"] == "phone")
+        .map(|f| {
+            (
+                f["value"].as_str().unwrap_or("").to_string(),
+                f["confidence"].as_f64().unwrap_or(-1.0),
+                f["location"]["field"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        phones,
+        vec![("+*-***-***-2217".to_string(), 0.6, "phone".to_string())]
+    );
+}

@@ -55,6 +55,10 @@ pub enum Validator {
     /// Phone number valid for its country (libphonenumber metadata), national numbers read in
     /// the `--region` first.
     Phone,
+    /// Phone number of a length and general form its country's plan allows, assigned or not:
+    /// for fields named as phone numbers (`field_validator`), where test and made-up numbers
+    /// are phone numbers too.
+    PhonePossible,
     /// IPv4 or IPv6 address, not a loopback, unspecified or version-like value.
     IpAddress,
     /// E-mail address: local part and domain within RFC 5321 limits, a letters-only TLD.
@@ -136,6 +140,7 @@ impl Validator {
             Validator::IbanMod97 => "iban_mod97",
             Validator::UsSsn => "us_ssn",
             Validator::Phone => "phone",
+            Validator::PhonePossible => "phone_possible",
             Validator::IpAddress => "ip_address",
             Validator::Email => "email",
             Validator::AtSvnr => "at_svnr",
@@ -182,6 +187,7 @@ impl Validator {
             Validator::IbanMod97 => iban::is_valid(candidate),
             Validator::UsSsn => us_ssn::is_valid(candidate),
             Validator::Phone => phone::is_valid(candidate, ctx.region),
+            Validator::PhonePossible => phone::is_possible(candidate, ctx.region),
             Validator::IpAddress => ip::is_valid(candidate),
             Validator::Email => email::is_valid(candidate),
             Validator::AtSvnr => date_ids::is_valid(candidate, date_ids::Scheme::AtSvnr),

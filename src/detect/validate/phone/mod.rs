@@ -34,8 +34,27 @@ const MAX_DIGITS: usize = 15;
 /// Fewest digits of a national number: shorter runs are dates and counters far more often.
 const MIN_NATIONAL_DIGITS: usize = 9;
 
+/// How closely a number must follow its country's numbering plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Strictness {
+    /// A number of a type the plan assigns (fixed line, mobile, toll free...).
+    Valid,
+    /// A number of a length and general form the plan allows, assigned or not.
+    Possible,
+}
+
 /// True when `candidate` is a valid phone number in some plausible region.
 pub(crate) fn is_valid(candidate: &str, region: Id) -> bool {
+    fits_plan(candidate, region, Strictness::Valid)
+}
+
+/// True when `candidate` is a possible phone number in some plausible region: right for the
+/// plan's lengths and general form, though perhaps in a range not yet assigned.
+pub(crate) fn is_possible(candidate: &str, region: Id) -> bool {
+    fits_plan(candidate, region, Strictness::Possible)
+}
+
+fn fits_plan(candidate: &str, region: Id, strictness: Strictness) -> bool {
     let mut buffer = [0u8; MAX_DIGITS];
     let Some(digits) = digits_of(candidate, &mut buffer) else {
         return false;
@@ -44,16 +63,16 @@ pub(crate) fn is_valid(candidate: &str, region: Id) -> bool {
         return false;
     }
     if candidate.trim_start().starts_with('+') {
-        return is_valid_international(digits);
+        return fits_international(digits, strictness);
     }
     if digits.len() < MIN_NATIONAL_DIGITS {
         return false;
     }
-    is_valid_national(digits, region)
+    fits_national(digits, region, strictness)
         || other_regions(candidate)
             .iter()
             .filter(|r| **r != region)
-            .any(|r| is_valid_national(digits, *r))
+            .any(|r| fits_national(digits, *r, strictness))
 }
 
 /// The ASCII digits of `candidate`, written into `buffer`; `None` when there are more than
@@ -79,19 +98,31 @@ fn other_regions(candidate: &str) -> &'static [Id] {
     }
 }
 
-/// True when `digits`, written after a `+`, are a calling code and a valid number of it.
-fn is_valid_international(digits: &str) -> bool {
+/// True when `digits`, written after a `+`, are a calling code and a number of it.
+fn fits_international(digits: &str, strictness: Strictness) -> bool {
     plan::split_calling_code(digits).is_some_and(|(code, national)| {
-        plan::country(code).is_some_and(|plan| plan.is_valid_with_trunk(national, None))
+        plan::country(code).is_some_and(|plan| fits(plan, national, None, strictness))
     })
 }
 
-/// True when `digits` are a valid national number of `region`, trunk prefix or not.
-fn is_valid_national(digits: &str, region: Id) -> bool {
+/// True when `digits` are a national number of `region`, trunk prefix or not.
+fn fits_national(digits: &str, region: Id, strictness: Strictness) -> bool {
     let region = region.as_ref();
     plan::calling_code(region)
         .and_then(plan::country)
-        .is_some_and(|plan| plan.is_valid_with_trunk(digits, Some(region)))
+        .is_some_and(|plan| fits(plan, digits, Some(region), strictness))
+}
+
+fn fits(
+    plan: &plan::CountryPlan,
+    national: &str,
+    region: Option<&str>,
+    strictness: Strictness,
+) -> bool {
+    match strictness {
+        Strictness::Valid => plan.is_valid_with_trunk(national, region),
+        Strictness::Possible => plan.is_possible_with_trunk(national, region),
+    }
 }
 
 #[cfg(test)]
@@ -110,6 +141,34 @@ mod tests {
             "+91 98765 43210",
         ] {
             assert!(is_valid(number, Id::US), "{number}");
+        }
+    }
+
+    #[test]
+    fn unassigned_numbers_are_possible_but_not_valid() {
+        // NANP area code 222 and London's 020 6 range are not assigned; JP mobiles start 090
+        // 1-9. Each has the length and form of its plan.
+        for number in [
+            "+1-222-370-2217",
+            "(455) 990-5927",
+            "+44 (0)20 6046 9045",
+            "+81 90-0643-8386",
+        ] {
+            assert!(!is_valid(number, Id::US), "{number}");
+            assert!(is_possible(number, Id::US), "{number}");
+        }
+    }
+
+    #[test]
+    fn possible_numbers_keep_their_plan_lengths() {
+        for text in [
+            "+1 222 370 221",
+            "+1 222 370 22177",
+            "(155) 990-5927",
+            "+99 1234 5678",
+            "2015-10-18",
+        ] {
+            assert!(!is_possible(text, Id::US), "{text}");
         }
     }
 

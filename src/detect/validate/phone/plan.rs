@@ -107,18 +107,47 @@ impl CountryPlan {
             && self.regions.iter().any(|region| region.is_valid(national))
     }
 
+    /// True when `national` has the length and the general form of one of the code's regions'
+    /// numbers, whether or not the number is assigned: libphonenumber's "possible" number,
+    /// held to the region's national number pattern as well as its lengths.
+    fn is_possible(&self, national: &str) -> bool {
+        self.regions
+            .iter()
+            .any(|region| region.is_possible(national))
+    }
+
+    /// Like [`CountryPlan::is_valid_with_trunk`], for a possible number.
+    pub(super) fn is_possible_with_trunk(&self, national: &str, region: Option<&str>) -> bool {
+        self.is_possible(national)
+            || self
+                .trunk_prefix_ends(national, region)
+                .any(|end| self.is_possible(&national[end..]))
+    }
+
     /// True when `national` is valid as written or once a trunk prefix (`0` in `+44 (0)20 ...`,
     /// `1` in `1 415 555 2671`) is dropped: the prefix of `region` when given, else of any
     /// region sharing the calling code.
     pub(super) fn is_valid_with_trunk(&self, national: &str, region: Option<&str>) -> bool {
         self.is_valid(national)
             || self
-                .regions
-                .iter()
-                .filter(|r| region.is_none_or(|id| r.id == id))
-                .filter_map(|r| r.national_prefix.as_ref())
-                .filter_map(|prefix| prefix.find(national.as_bytes()))
-                .any(|m| m.end() > 0 && self.is_valid(&national[m.end()..]))
+                .trunk_prefix_ends(national, region)
+                .any(|end| self.is_valid(&national[end..]))
+    }
+
+    /// Where a trunk prefix written at the start of `national` ends: the prefix of `region`
+    /// when given, else of any region sharing the calling code.
+    fn trunk_prefix_ends<'s>(
+        &'s self,
+        national: &'s str,
+        region: Option<&'s str>,
+    ) -> impl Iterator<Item = usize> + 's {
+        self.regions
+            .iter()
+            .filter(move |r| region.is_none_or(|id| r.id == id))
+            .filter_map(|r| r.national_prefix.as_ref())
+            .filter_map(|prefix| prefix.find(national.as_bytes()))
+            .map(|m| m.end())
+            .filter(|&end| end > 0)
     }
 }
 
@@ -138,17 +167,21 @@ impl RegionPlan {
         })
     }
 
-    fn is_valid(&self, national: &str) -> bool {
+    fn is_possible(&self, national: &str) -> bool {
         // Lengths first: comparing a length costs far less than running a regex.
-        let leading_ok = || {
-            self.leading_digits
-                .as_ref()
-                .is_none_or(|re| re.is_match(national.as_bytes()))
-        };
         self.general.has_length_of(national)
-            && leading_ok()
+            && self.leading_digits_match(national)
             && self.general.regex.is_match(national.as_bytes())
-            && self.types.is_match(national)
+    }
+
+    fn is_valid(&self, national: &str) -> bool {
+        self.is_possible(national) && self.types.is_match(national)
+    }
+
+    fn leading_digits_match(&self, national: &str) -> bool {
+        self.leading_digits
+            .as_ref()
+            .is_none_or(|re| re.is_match(national.as_bytes()))
     }
 }
 
