@@ -537,15 +537,19 @@ impl Scratch {
 }
 
 impl Detector {
-    /// For each rule, whether `field`'s name (its last JSON pointer segment) names its data;
-    /// a negative keyword of the rule that is the whole name as written, in any case, vetoes
-    /// it (`Said` is no `sa_id`, while `sa_id` is).
+    /// For each rule, whether `field`'s name names its data: a column's name, or a JSON
+    /// pointer's last segment, alone or after its parent (`/card/number` reads `cardnumber`,
+    /// `/phone/number` `phonenumber`). A negative keyword of the rule that is the whole last
+    /// segment as written, in any case, vetoes it (`Said` is no `sa_id`, while `sa_id` is).
     fn rules_named_by(&self, field: &str) -> Box<[bool]> {
-        let last = field
-            .rsplit('/')
-            .find(|s| !s.is_empty() && *s != "*")
-            .unwrap_or(field);
+        let mut segments = field.rsplit('/').filter(|s| !s.is_empty() && *s != "*");
+        let last = segments.next().unwrap_or(field);
         let normalized = rule::normalize_field_name(last);
+        let with_parent = field
+            .starts_with('/')
+            .then(|| segments.next())
+            .flatten()
+            .map(|parent| rule::normalize_field_name(parent) + &normalized);
         // Vetoes compare with the name as written: `Said` is vetoed, `sa_id` is not.
         let as_written = last.trim().to_lowercase();
         self.rules
@@ -553,7 +557,11 @@ impl Detector {
             .zip(&self.contexts)
             .zip(&self.name_vetoes)
             .map(|((rule, context), vetoes)| {
-                context.names_field(&normalized, rule) && !vetoes.contains(&as_written)
+                let named = context.names_field(&normalized, rule)
+                    || with_parent
+                        .as_ref()
+                        .is_some_and(|joined| context.names_field(joined, rule));
+                named && !vetoes.contains(&as_written)
             })
             .collect()
     }
@@ -691,6 +699,32 @@ mod tests {
         assert_eq!(phones_in(Some("phone"), "2223702217"), vec![0.55]);
         // The field does not make a number of the wrong length possible.
         assert!(phones_in(Some("phone"), "+1 222 370 22177").is_empty());
+    }
+
+    #[test]
+    fn json_parent_segment_names_a_generic_field() {
+        let detector = detector();
+        let cards_in = |field: &str| {
+            let mut out = Vec::new();
+            let cell = Cell {
+                field: Some(field),
+                ..Cell::plain(b"4532015112830366", 2)
+            };
+            detector.detect(&cell, &mut out);
+            out.iter()
+                .filter(|m| detector.rules()[m.rule].id == "credit_card")
+                .map(|m| m.confidence)
+                .collect::<Vec<f64>>()
+        };
+        assert_eq!(cards_in("/payment_method/card/number"), vec![0.55]);
+        assert_eq!(cards_in("/order/number"), vec![0.3]);
+        assert_eq!(
+            cards_in("/card/id"),
+            vec![0.3],
+            "a vetoing last segment wins"
+        );
+        // Only JSON pointers have parents: a column is named by its own name.
+        assert_eq!(cards_in("card/number"), vec![0.3]);
     }
 
     #[test]
