@@ -77,6 +77,10 @@ pub struct Detector {
     /// Rules with a regex that need a keyword or field name (see [`keyword_gate`]).
     gated_rules: Vec<usize>,
     keyword_gate: KeywordGate,
+    /// Indices of the rules with a value pattern (`value_rules` and `gated_rules`).
+    pattern_rules: Vec<usize>,
+    /// Per rule index, whether it is an identifier rule (see [`IdentifierWords`]).
+    is_identifier: Vec<bool>,
     /// Normalised negative keywords of each rule, vetoing field names.
     name_vetoes: Vec<Vec<String>>,
     any_rule: meta::Regex,
@@ -124,6 +128,13 @@ impl Detector {
             .map_err(|err| DetectorError(err.to_string()))?;
         let contexts = rules.iter().map(Context::new).collect();
         let identifier_words = IdentifierWords::new(&rules);
+        let pattern_rules = (0..rules.len())
+            .filter(|&i| rules[i].pattern.is_some())
+            .collect();
+        let mut is_identifier = vec![false; rules.len()];
+        for &i in identifier_words.rules() {
+            is_identifier[i] = true;
+        }
         let name_vetoes = rules
             .iter()
             .map(|r| {
@@ -140,6 +151,8 @@ impl Detector {
             value_rules,
             gated_rules,
             keyword_gate,
+            pattern_rules,
+            is_identifier,
             name_vetoes,
             any_rule,
             which_rules,
@@ -168,10 +181,12 @@ impl Detector {
             memo: scratch,
             slot: None,
         };
+        let first_new = out.len();
         self.detect_ungated(cell.text, field, out);
         if !self.gated_rules.is_empty() {
             self.detect_gated(cell.text, field, out);
         }
+        drop_fragments(out, first_new);
     }
 
     /// Runs the combined automata over `text`, then the matching rules on the lines they
@@ -350,6 +365,8 @@ impl Detector {
     /// True when the words near the match, or the cell's field name, name an identifier of
     /// another rule: a match without context of its own is then taken for that identifier
     /// (the phone-shaped `943 476 5919` after `NHS number`, a card-shaped ZA id in `id_number`).
+    /// A match of an identifier rule is also taken for what its field is named for, whatever
+    /// that is: a BE national number's shape in a `phone` column is a phone number.
     fn names_other_identifier(
         &self,
         index: usize,
@@ -360,9 +377,14 @@ impl Detector {
     ) -> bool {
         self.identifier_words
             .names_other_near(index, text, start, end)
-            || field
-                .named(self)
-                .is_some_and(|named| named.identifiers.iter().any(|&other| other != index))
+            || field.named(self).is_some_and(|named| {
+                let others = if self.is_identifier[index] {
+                    &named.values
+                } else {
+                    &named.identifiers
+                };
+                others.iter().any(|&other| other != index)
+            })
     }
 
     /// Rules that report a field by its name (rules without a regex, and rules with a
@@ -433,6 +455,37 @@ impl Detector {
     }
 }
 
+/// Drops the matches from `matches[from..]` that lie inside a longer one of another rule that
+/// is at least as sure: the digits `0766 9623 69` at the end of the IBAN
+/// `NL30 HZRC 0766 9623 69` are no phone number. Matches of one span are all kept (a 9-digit
+/// number may be an SSN and a BSN alike); the others keep their order.
+fn drop_fragments(matches: &mut Vec<Match>, from: usize) {
+    let cell = &matches[from..];
+    if cell.len() < 2 {
+        return;
+    }
+    let mut by_start: Vec<usize> = (0..cell.len()).collect();
+    by_start.sort_by_key(|&i| (cell[i].start, std::cmp::Reverse(cell[i].end)));
+    let mut fragment = vec![false; cell.len()];
+    // The matches that reach past the start of the one looked at: the only ones that can
+    // hold it.
+    let mut open: Vec<usize> = Vec::new();
+    for &i in &by_start {
+        let m = &cell[i];
+        open.retain(|&o| cell[o].end > m.start);
+        fragment[i] = open.iter().map(|&o| &cell[o]).any(|o| {
+            o.end >= m.end && o.end - o.start > m.end - m.start && o.confidence >= m.confidence
+        });
+        open.push(i);
+    }
+    let mut index = 0;
+    matches.retain(|_| {
+        let keep = index < from || !fragment[index - from];
+        index += 1;
+        keep
+    });
+}
+
 /// True when `rule` reaches `min_confidence` only with a keyword near the match or a field
 /// name naming it: its confidence without context is below the threshold.
 fn needs_keyword(rule: &Rule, min_confidence: f64) -> bool {
@@ -497,6 +550,8 @@ struct Named {
     gated: Box<[usize]>,
     /// The identifier rules it names (see [`IdentifierWords`]).
     identifiers: Box<[usize]>,
+    /// The rules with a value pattern it names.
+    values: Box<[usize]>,
 }
 
 /// Distinct field names a [`Scratch`] keeps before it starts over.
@@ -529,6 +584,7 @@ impl Scratch {
         self.named.push(Named {
             gated: named_of(&detector.gated_rules),
             identifiers: named_of(detector.identifier_words.rules()),
+            values: named_of(&detector.pattern_rules),
             rules,
         });
         self.slots.insert(field.to_owned(), self.named.len() - 1);
@@ -699,6 +755,71 @@ mod tests {
         assert_eq!(phones_in(Some("phone"), "2223702217"), vec![0.55]);
         // The field does not make a number of the wrong length possible.
         assert!(phones_in(Some("phone"), "+1 222 370 22177").is_empty());
+    }
+
+    /// The rules reported at the default threshold in `value`, in a field named `field`.
+    fn reported_in(field: Option<&str>, value: &str) -> Vec<String> {
+        let detector = detector_at(DEFAULT_MIN_CONFIDENCE);
+        let mut out = Vec::new();
+        let cell = Cell {
+            field,
+            ..Cell::plain(value.as_bytes(), 2)
+        };
+        detector.detect(&cell, &mut out);
+        out.iter()
+            .filter(|m| m.confidence >= DEFAULT_MIN_CONFIDENCE)
+            .map(|m| detector.rules()[m.rule].id.clone())
+            .collect()
+    }
+
+    #[test]
+    fn digits_inside_an_iban_are_no_phone_number() {
+        // `0766 9623 69` alone is a valid number with a trunk prefix.
+        assert_eq!(reported_in(None, "tel 0766 9623 69"), vec!["phone"]);
+        assert_eq!(reported_in(None, "NL30 HZRC 0766 9623 69"), vec!["iban"]);
+        assert_eq!(
+            reported_in(Some("iban"), "NL30 HZRC 0766 9623 69"),
+            vec!["iban"]
+        );
+    }
+
+    #[test]
+    fn fragments_go_but_matches_of_one_span_stay() {
+        let at = |rule, start, end, confidence| Match {
+            rule,
+            start,
+            end,
+            confidence,
+            test_value: false,
+        };
+        let mut matches = vec![
+            at(9, 0, 4, 0.9),
+            at(1, 10, 30, 0.9),
+            at(2, 20, 30, 0.7),
+            at(3, 10, 30, 0.6),
+            at(4, 12, 16, 0.95),
+        ];
+        drop_fragments(&mut matches, 1);
+        let left: Vec<usize> = matches.iter().map(|m| m.rule).collect();
+        // Rule 2 lies inside rule 1's match; rule 3 has its span; rule 4 is surer than both;
+        // the match before `from` is not looked at.
+        assert_eq!(left, vec![9, 1, 3, 4]);
+    }
+
+    #[test]
+    fn national_id_shape_in_a_phone_column_is_a_phone_number() {
+        assert_eq!(reported_in(Some("phone"), "094051 45268"), vec!["phone"]);
+        assert_eq!(
+            reported_in(Some("niss"), "094051 45268"),
+            vec!["be_nrn"],
+            "in a column named for it, the national number stays"
+        );
+    }
+
+    #[test]
+    fn ssn_layout_is_no_phone_number() {
+        assert!(reported_in(None, "support ticket ref 016-00-2567 reopened").is_empty());
+        assert_eq!(reported_in(None, "SSN 085-20-0545"), vec!["us_ssn"]);
     }
 
     #[test]

@@ -4,6 +4,10 @@
 //! `--region` first; a number written with a trunk prefix `0` (or the Brazilian `(dd)`) is also
 //! read in the regions that use that national format, so `020 7946 0958` (GB) is recognised when
 //! scanning with the default region US.
+//!
+//! A valid number is of a type the plan assigns (fixed line, mobile...). A possible number
+//! only has a length and general form the plan allows: made-up and mistyped numbers often are
+//! possible but not valid, and the `phone` rule accepts them in fields named for phones.
 
 mod plan;
 
@@ -54,6 +58,8 @@ pub(crate) fn is_possible(candidate: &str, region: Id) -> bool {
     fits_plan(candidate, region, Strictness::Possible)
 }
 
+/// True when `candidate` fits the plan of its calling code, or when written without one, of
+/// `region` or a region whose national format it is written in.
 fn fits_plan(candidate: &str, region: Id, strictness: Strictness) -> bool {
     let mut buffer = [0u8; MAX_DIGITS];
     let Some(digits) = digits_of(candidate, &mut buffer) else {
@@ -113,6 +119,7 @@ fn fits_national(digits: &str, region: Id, strictness: Strictness) -> bool {
         .is_some_and(|plan| fits(plan, digits, Some(region), strictness))
 }
 
+/// True when `national` fits `plan` as `strictness` asks, trunk prefix or not.
 fn fits(
     plan: &plan::CountryPlan,
     national: &str,
