@@ -333,6 +333,7 @@ fn list_json(rules: &[Rule], out: &mut dyn Write) -> io::Result<()> {
                 "category": rule.category,
                 "severity": rule.severity,
                 "validator": rule.validator.map(|v| v.as_str()),
+                "field_validator": rule.field_validator.map(|v| v.as_str()),
                 "source": rule.source,
                 "description": rule.description,
             })

@@ -358,7 +358,15 @@ fn rules_list_json_names_validators_and_sources() {
         .find(|r| r["id"] == "credit_card")
         .unwrap();
     assert_eq!(card["validator"], "credit_card");
+    assert_eq!(card["field_validator"], serde_json::Value::Null);
     assert_eq!(card["source"], "builtin");
+    let phone = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "phone")
+        .unwrap();
+    assert_eq!(phone["field_validator"], "phone_possible");
 }
 
 #[test]

@@ -45,9 +45,13 @@ fn rules_table(tables: &[(String, toml::Table)]) -> String {
             .take_while(|l| l.starts_with('#'))
             .map(|l| l.trim_start_matches('#').trim())
             .collect();
-        let validator = match field("validator").as_str() {
-            "" => "-".to_string(),
-            v => format!("`{v}`"),
+        let validator = match (
+            field("validator").as_str(),
+            field("field_validator").as_str(),
+        ) {
+            ("", _) => "-".to_string(),
+            (v, "") => format!("`{v}`"),
+            (v, looser) => format!("`{v}` (`{looser}` in fields named for it)"),
         };
         out.push_str(&format!(
             "| `{}` | {} | {} | {} | {} | {} |\n",
