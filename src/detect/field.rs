@@ -36,7 +36,12 @@ impl FieldWords {
     /// True when consecutive words spell one of `names` and no run of words spells one of
     /// `vetoes` (all normalised: lowercase letters and digits).
     pub fn is_named(&self, names: &[String], vetoes: &[String]) -> bool {
-        names.iter().any(|n| self.spells(n)) && !vetoes.iter().any(|v| self.spells(v))
+        names.iter().any(|n| self.spells(n)) && self.avoids(vetoes)
+    }
+
+    /// True when no run of consecutive words spells one of `vetoes` (normalised).
+    pub fn avoids(&self, vetoes: &[String]) -> bool {
+        !vetoes.iter().any(|v| self.spells(v))
     }
 
     /// True when a run of consecutive words concatenates to `name`.

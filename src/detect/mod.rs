@@ -338,7 +338,7 @@ impl Detector {
             && !validator.check(candidate, &self.validation)
         {
             let passes_in_field = rule.field_validator.is_some_and(|looser| {
-                field.names(self, index) && looser.check(candidate, &self.validation)
+                field.vouches_for(self, index) && looser.check(candidate, &self.validation)
             });
             if !passes_in_field {
                 return None;
@@ -552,6 +552,10 @@ struct Named {
     identifiers: Box<[usize]>,
     /// The rules with a value pattern it names.
     values: Box<[usize]>,
+    /// Per rule index, whether the name names the rule with none of the rule's negative
+    /// keywords among its words (`phone` and `mobile_phone`, not `phone_id`): the rule's
+    /// `field_validator` then stands in for its validator.
+    vouches: Box<[bool]>,
 }
 
 /// Distinct field names a [`Scratch`] keeps before it starts over.
@@ -581,10 +585,15 @@ impl Scratch {
         }
         let rules = detector.rules_named_by(field);
         let named_of = |list: &[usize]| list.iter().copied().filter(|&r| rules[r]).collect();
+        let words = FieldWords::new(field);
+        let vouches = (0..rules.len())
+            .map(|r| rules[r] && words.avoids(&detector.name_vetoes[r]))
+            .collect();
         self.named.push(Named {
             gated: named_of(&detector.gated_rules),
             identifiers: named_of(detector.identifier_words.rules()),
             values: named_of(&detector.pattern_rules),
+            vouches,
             rules,
         });
         self.slots.insert(field.to_owned(), self.named.len() - 1);
@@ -635,6 +644,12 @@ impl FieldName<'_, '_> {
     /// True when the field's name names the data of rule `index`.
     fn names(&mut self, detector: &Detector, index: usize) -> bool {
         self.named(detector).is_some_and(|named| named.rules[index])
+    }
+
+    /// True when the field's name vouches for rule `index` (see [`Named::vouches`]).
+    fn vouches_for(&mut self, detector: &Detector, index: usize) -> bool {
+        self.named(detector)
+            .is_some_and(|named| named.vouches[index])
     }
 
     /// What the field's name names; `None` for a cell outside any field.
@@ -754,6 +769,10 @@ mod tests {
         assert_eq!(phones_in(Some("phone"), "2223702217"), vec![0.55]);
         // The field does not make a number of the wrong length possible.
         assert!(phones_in(Some("phone"), "+1 222 370 22177").is_empty());
+        // A name with one of the rule's negative words names the rule but does not vouch for
+        // its values: ids in `phone_id` must be valid numbers to be taken for phones.
+        assert!(phones_in(Some("phone_id"), "+1-222-370-2217").is_empty());
+        assert_eq!(phones_in(Some("phone_id"), "+1 415 555 2671").len(), 1);
     }
 
     /// The rules reported at the default threshold in `value`, in a field named `field`.

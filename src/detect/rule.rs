@@ -46,7 +46,8 @@ pub struct RuleDef {
     #[serde(default)]
     pub validator: Option<Validator>,
     /// Looser check used instead of `validator` in a field named for the rule (by its
-    /// `field_names` or `keywords`): the name already says what the field holds. A value
+    /// `field_names` or `keywords`, with none of its `negative_keywords` among the name's
+    /// words): the name already says what the field holds. A value
     /// that passes only this check has at most `name_confidence` (else `confidence`).
     #[serde(default)]
     pub field_validator: Option<Spanned<Validator>>,
