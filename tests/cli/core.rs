@@ -351,22 +351,20 @@ fn rules_list_json_names_validators_and_sources() {
         .output()
         .unwrap();
     let rules: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let card = rules
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "credit_card")
-        .unwrap();
+    let rule = |id: &str| {
+        rules
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    let card = rule("credit_card");
     assert_eq!(card["validator"], "credit_card");
     assert_eq!(card["field_validator"], serde_json::Value::Null);
     assert_eq!(card["source"], "builtin");
-    let phone = rules
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "phone")
-        .unwrap();
-    assert_eq!(phone["field_validator"], "phone_possible");
+    assert_eq!(rule("phone")["field_validator"], "phone_possible");
 }
 
 #[test]
