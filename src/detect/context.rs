@@ -114,6 +114,11 @@ impl IdentifierWords {
     pub fn rules(&self) -> &[usize] {
         &self.rules
     }
+
+    /// True when rule `index` is an identifier rule.
+    pub fn includes(&self, index: usize) -> bool {
+        self.rules.binary_search(&index).is_ok()
+    }
 }
 
 fn automaton(words: &[String]) -> Option<AhoCorasick> {

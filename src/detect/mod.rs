@@ -79,8 +79,6 @@ pub struct Detector {
     keyword_gate: KeywordGate,
     /// Indices of the rules with a value pattern (`value_rules` and `gated_rules`).
     pattern_rules: Vec<usize>,
-    /// Per rule index, whether it is an identifier rule (see [`IdentifierWords`]).
-    is_identifier: Vec<bool>,
     /// Normalised negative keywords of each rule, vetoing field names.
     name_vetoes: Vec<Vec<String>>,
     any_rule: meta::Regex,
@@ -131,10 +129,6 @@ impl Detector {
         let pattern_rules = (0..rules.len())
             .filter(|&i| rules[i].pattern.is_some())
             .collect();
-        let mut is_identifier = vec![false; rules.len()];
-        for &i in identifier_words.rules() {
-            is_identifier[i] = true;
-        }
         let name_vetoes = rules
             .iter()
             .map(|r| {
@@ -152,7 +146,6 @@ impl Detector {
             gated_rules,
             keyword_gate,
             pattern_rules,
-            is_identifier,
             name_vetoes,
             any_rule,
             which_rules,
@@ -186,7 +179,7 @@ impl Detector {
         if !self.gated_rules.is_empty() {
             self.detect_gated(cell.text, field, out);
         }
-        drop_fragments(out, first_new);
+        drop_fragments(out, first_new, &mut field.memo.sweep);
     }
 
     /// Runs the combined automata over `text`, then the matching rules on the lines they
@@ -378,7 +371,7 @@ impl Detector {
         self.identifier_words
             .names_other_near(index, text, start, end)
             || field.named(self).is_some_and(|named| {
-                let others = if self.is_identifier[index] {
+                let others = if self.identifier_words.includes(index) {
                     &named.values
                 } else {
                     &named.identifiers
@@ -459,18 +452,23 @@ impl Detector {
 /// is at least as sure: the digits `0766 9623 69` at the end of the IBAN
 /// `NL30 HZRC 0766 9623 69` are no phone number. Matches of one span are all kept (a 9-digit
 /// number may be an SSN and a BSN alike); the others keep their order.
-fn drop_fragments(matches: &mut Vec<Match>, from: usize) {
+fn drop_fragments(matches: &mut Vec<Match>, from: usize, sweep: &mut Sweep) {
     let cell = &matches[from..];
     if cell.len() < 2 {
         return;
     }
-    let mut by_start: Vec<usize> = (0..cell.len()).collect();
+    let Sweep {
+        by_start,
+        fragment,
+        open,
+    } = sweep;
+    by_start.clear();
+    by_start.extend(0..cell.len());
     by_start.sort_by_key(|&i| (cell[i].start, std::cmp::Reverse(cell[i].end)));
-    let mut fragment = vec![false; cell.len()];
-    // The matches that reach past the start of the one looked at: the only ones that can
-    // hold it.
-    let mut open: Vec<usize> = Vec::new();
-    for &i in &by_start {
+    fragment.clear();
+    fragment.resize(cell.len(), false);
+    open.clear();
+    for &i in by_start.iter() {
         let m = &cell[i];
         open.retain(|&o| cell[o].end > m.start);
         fragment[i] = open.iter().map(|&o| &cell[o]).any(|o| {
@@ -484,6 +482,18 @@ fn drop_fragments(matches: &mut Vec<Match>, from: usize) {
         index += 1;
         keep
     });
+}
+
+/// Scratch memory of [`drop_fragments`], kept from cell to cell.
+#[derive(Debug, Default)]
+struct Sweep {
+    /// The cell's matches by start, longest first.
+    by_start: Vec<usize>,
+    /// Per match, whether it lies inside another.
+    fragment: Vec<bool>,
+    /// The matches that reach past the start of the one looked at: the only ones that can
+    /// hold it.
+    open: Vec<usize>,
 }
 
 /// True when `rule` reaches `min_confidence` only with a keyword near the match or a field
@@ -533,12 +543,13 @@ fn continues_digit_groups(text: &[u8], start: usize, end: usize) -> bool {
 }
 
 /// What [`Detector::detect_in`] keeps from one cell to the next: which rules each field name
-/// names, and the set of matching rules, allocated once.
+/// names, the set of matching rules and the memory that drops fragments, allocated once.
 #[derive(Debug, Default)]
 pub struct Scratch {
     slots: foldhash::HashMap<String, usize>,
     named: Vec<Named>,
     which: Option<PatternSet>,
+    sweep: Sweep,
 }
 
 /// The rules one field name names.
@@ -811,7 +822,7 @@ mod tests {
             at(3, 10, 30, 0.6),
             at(4, 12, 16, 0.95),
         ];
-        drop_fragments(&mut matches, 1);
+        drop_fragments(&mut matches, 1, &mut Sweep::default());
         let left: Vec<usize> = matches.iter().map(|m| m.rule).collect();
         // Rule 2 lies inside rule 1's match; rule 3 has its span; rule 4 is surer than both;
         // the match before `from` is not looked at.
