@@ -14,7 +14,7 @@ use crate::detect::rule::{compile_regex, load_rules_file};
 use crate::detect::{DEFAULT_MIN_CONFIDENCE, Rule, RuleError, ValidationContext, builtin};
 use crate::finding::Severity;
 use crate::report::Format;
-use crate::walk::WalkOptions;
+use crate::walk::{OwnFile, WalkOptions};
 use file::{FileError, ProjectFile};
 
 /// Default of `--region`.
@@ -143,6 +143,10 @@ impl ScanConfig {
         };
         let mut excludes = def.map_or(Vec::new(), |d| d.exclude.clone());
         excludes.extend(args.exclude.iter().cloned());
+        let baseline = args
+            .baseline
+            .clone()
+            .or_else(|| def.and_then(|d| d.baseline.as_ref()).and_then(resolve));
         let mut rules = args.rules.clone();
         rules.extend(
             def.iter()
@@ -155,6 +159,7 @@ impl ScanConfig {
                 excludes,
                 max_file_size: args.max_file_size,
                 follow_links: args.follow_links,
+                own_files: own_files(args, baseline.as_ref()),
             },
             threads,
             format: args.format,
@@ -172,10 +177,7 @@ impl ScanConfig {
             classify_threshold: args.classify_threshold,
             rules,
             rule_settings: project.map_or(Ok(Vec::new()), rule_settings)?,
-            baseline: args
-                .baseline
-                .clone()
-                .or_else(|| def.and_then(|d| d.baseline.as_ref()).and_then(resolve)),
+            baseline,
             write_baseline: args.write_baseline.clone(),
             report_unused_baseline: args.report_unused_baseline,
         })
@@ -232,6 +234,33 @@ fn path_from_bytes(bytes: &[u8]) -> PathBuf {
 
 /// What to scan: the paths given, else (without `--stdin-paths`) the file's `paths`, else `.`;
 /// then the `listed` ones. Paths given or from the file must exist; listed ones need not.
+/// The files of piimap's own this run writes or reads, which the walk leaves out.
+fn own_files(args: &ScanArgs, baseline: Option<&PathBuf>) -> Vec<OwnFile> {
+    let own = |path: Option<&PathBuf>, reason| {
+        path.map(|path| OwnFile {
+            path: path.clone(),
+            reason,
+        })
+    };
+    [
+        own(
+            args.output.as_ref(),
+            "piimap's own report (--output of this scan)",
+        ),
+        own(
+            args.write_baseline.as_ref(),
+            "piimap's own baseline (--write-baseline of this scan)",
+        ),
+        own(
+            baseline,
+            "piimap's own baseline (the baseline of this scan)",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
 fn roots(
     args: &ScanArgs,
     project: Option<&ProjectFile>,

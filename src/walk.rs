@@ -67,6 +67,50 @@ pub struct WalkOptions {
     pub max_file_size: u64,
     /// Follow symbolic links (loops are detected and reported).
     pub follow_links: bool,
+    /// Files of piimap's own that this run writes or reads (its report, its baseline).
+    pub own_files: Vec<OwnFile>,
+}
+
+/// A file this run writes or reads as piimap's own, such as its `--output` report. Found
+/// under a root it is skipped: it holds this run's findings (masked) and piimap's rule ids as
+/// field names, not data, and a report being streamed would be read while it grows.
+#[derive(Debug, Clone)]
+pub struct OwnFile {
+    /// The path as given.
+    pub path: PathBuf,
+    /// Why it is not scanned, as the report shows it.
+    pub reason: &'static str,
+}
+
+/// The [`OwnFile`]s that exist, resolved once per walk.
+struct OwnFiles(Vec<(PathBuf, &'static str)>);
+
+impl OwnFiles {
+    /// Resolves the files that exist; a report not written yet cannot be walked over.
+    fn resolve(files: &[OwnFile]) -> Self {
+        OwnFiles(
+            files
+                .iter()
+                .filter_map(|own| Some((own.path.canonicalize().ok()?, own.reason)))
+                .collect(),
+        )
+    }
+
+    /// Why `path` is not scanned, when it is one of the files. Only a path whose file name
+    /// matches one of them is resolved, so the walk costs no extra system call per file.
+    fn reason_for(&self, path: &Path) -> Option<&'static str> {
+        let name = path.file_name()?;
+        let mut candidates = self
+            .0
+            .iter()
+            .filter(|(own, _)| own.file_name() == Some(name))
+            .peekable();
+        candidates.peek()?;
+        let resolved = path.canonicalize().ok()?;
+        candidates
+            .find(|(own, _)| *own == resolved)
+            .map(|(_, reason)| *reason)
+    }
 }
 
 /// An `--exclude` glob that cannot be compiled.
@@ -82,6 +126,7 @@ pub struct WalkError {
 /// Walks every root and sorts what it finds.
 pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<Walked, WalkError> {
     let mut walked = Walked::default();
+    let own = OwnFiles::resolve(&options.own_files);
     let mut named_filter = None;
     for root in roots {
         if root.as_os_str() == "-" {
@@ -111,7 +156,7 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<Walked, WalkErro
             }
             Ok(_) => {}
         }
-        walk_root(root, options, &mut walked)?;
+        walk_root(root, options, &own, &mut walked)?;
     }
     walked.files.sort();
     walked.files.dedup();
@@ -120,7 +165,12 @@ pub fn walk(roots: &[PathBuf], options: &WalkOptions) -> Result<Walked, WalkErro
     Ok(walked)
 }
 
-fn walk_root(root: &Path, options: &WalkOptions, walked: &mut Walked) -> Result<(), WalkError> {
+fn walk_root(
+    root: &Path,
+    options: &WalkOptions,
+    own: &OwnFiles,
+    walked: &mut Walked,
+) -> Result<(), WalkError> {
     let mut builder = WalkBuilder::new(root);
     builder
         .standard_filters(false)
@@ -129,7 +179,7 @@ fn walk_root(root: &Path, options: &WalkOptions, walked: &mut Walked) -> Result<
         .overrides(excludes(root, &options.excludes)?);
     for entry in builder.build() {
         match entry {
-            Ok(entry) => classify(entry, options, walked),
+            Ok(entry) => classify(entry, options, own, walked),
             Err(err) => walked.errors.push(FileNote {
                 path: error_path(&err).unwrap_or_else(|| root.display().to_string()),
                 reason: err.to_string(),
@@ -181,7 +231,7 @@ fn excludes(root: &Path, globs: &[String]) -> Result<ignore::overrides::Override
     })
 }
 
-fn classify(entry: ignore::DirEntry, options: &WalkOptions, walked: &mut Walked) {
+fn classify(entry: ignore::DirEntry, options: &WalkOptions, own: &OwnFiles, walked: &mut Walked) {
     let display = display(entry.path());
     let Some(file_type) = entry.file_type() else {
         walked.errors.push(FileNote {
@@ -205,6 +255,10 @@ fn classify(entry: ignore::DirEntry, options: &WalkOptions, walked: &mut Walked)
     }
     if !file_type.is_file() {
         walked.skipped.push(skip(special_file_reason(&file_type)));
+        return;
+    }
+    if let Some(reason) = own.reason_for(entry.path()) {
+        walked.skipped.push(skip(reason));
         return;
     }
     match entry.metadata() {

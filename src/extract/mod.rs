@@ -16,6 +16,7 @@ pub mod sheet;
 pub mod sql;
 pub mod sqlite;
 pub mod text;
+mod tool_report;
 mod utf16;
 
 use std::fmt;
@@ -130,7 +131,8 @@ impl FileKind {
     ///
     /// Magic bytes first: SQLite, gzip, a pg_dump archive (`PGDMP`), a zip holding a workbook
     /// (OpenDocument mimetype or `xl/` parts, or a workbook extension), an OLE container
-    /// (`xls`, unless named like another Office file). Then text: JSON when it opens with `{`
+    /// (`xls`, unless named like another Office file). Then text: a scanner's report (piimap's
+    /// own, a SARIF log) is plain text (see the `tool_report` module); JSON when it opens with `{`
     /// or `[` and parses up to the end of `head` (UTF-16 with a BOM is CSV or plain text,
     /// sniffed on its decoded head); SQL when [`sql::is_sql`] says so; CSV
     /// for `.csv`/`.tsv`/`.psv`, or for a few generic extensions when one delimiter splits every
@@ -168,6 +170,9 @@ impl FileKind {
             } else {
                 FileKind::Text
             });
+        }
+        if tool_report::is_tool_report(head, &ext) {
+            return Some(FileKind::Text);
         }
         if json::looks_like_json(head) {
             return Some(FileKind::Json);

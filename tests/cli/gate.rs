@@ -166,6 +166,121 @@ fn unused_entries_are_listed_on_request() {
     );
 }
 
+/// A folder with an e-mail address in text and a CSV whose columns name a person and a phone:
+/// a report of it holds value findings and field-name findings.
+fn folder_with_data() -> tempfile::TempDir {
+    let dir = temp();
+    write(dir.path(), "notes.txt", "contact: jane.doe@example.com\n");
+    write(
+        dir.path(),
+        "people.csv",
+        "first_name,phone,gender\nJane,+1 415 555 2671,f\n",
+    );
+    dir
+}
+
+/// The paths of a JSON report's findings, sorted.
+fn finding_paths(report: &Value) -> Vec<String> {
+    let mut paths: Vec<String> = report["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| f["path"].as_str().unwrap_or("").to_string())
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn this_runs_report_and_baseline_under_the_root_are_skipped() {
+    let dir = folder_with_data();
+    let output = piimap(&["scan", "--format", "ndjson", "-o", "out.ndjson"])
+        .current_dir(dir.path())
+        .output()
+        .expect("piimap runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stream = std::fs::read_to_string(dir.path().join("out.ndjson")).expect("stream written");
+    let lines: Vec<Value> = stream
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("NDJSON line"))
+        .collect();
+    let own: Vec<&Value> = lines.iter().filter(|l| l["path"] == "out.ndjson").collect();
+    assert_eq!(own.len(), 1, "{stream}");
+    assert_eq!(own[0]["type"], "skipped");
+    assert_eq!(
+        own[0]["reason"],
+        "piimap's own report (--output of this scan)"
+    );
+    assert!(!lines.iter().any(|l| l["type"] == "error"), "{stream}");
+
+    let (_, first, _) = scan_in(dir.path(), &["--write-baseline", BASELINE]);
+    let (_, second, _) = scan_in(dir.path(), &["--write-baseline", BASELINE]);
+    assert_eq!(
+        second["summary"]["baseline_suppressed"], first["summary"]["baseline_suppressed"],
+        "the baseline does not grow from run to run"
+    );
+    let skipped = second["skipped"].as_array().expect("skipped list");
+    assert!(skipped.iter().any(|s| s["path"] == BASELINE), "{skipped:?}");
+}
+
+#[test]
+fn earlier_reports_under_the_root_report_only_unmasked_values() {
+    let dir = folder_with_data();
+    let (_, alone, _) = scan_in(dir.path(), &[]);
+    assert_eq!(
+        finding_paths(&alone),
+        vec!["notes.txt", "people.csv", "people.csv", "people.csv"],
+        "{alone}"
+    );
+    for format in ["json", "sarif", "ndjson"] {
+        let report = format!("reports/piimap.{format}");
+        let mut cmd = piimap(&[
+            "scan",
+            "--format",
+            format,
+            "-o",
+            &report,
+            "--fail-on",
+            "never",
+        ]);
+        std::fs::create_dir_all(dir.path().join("reports")).expect("mkdir");
+        assert!(
+            cmd.current_dir(dir.path())
+                .output()
+                .expect("runs")
+                .status
+                .success()
+        );
+    }
+    let (_, with_reports, _) = scan_in(dir.path(), &[]);
+    assert_eq!(with_reports["summary"]["files_scanned"], 5);
+    assert_eq!(finding_paths(&with_reports), finding_paths(&alone));
+
+    let leak = piimap(&[
+        "scan",
+        "--format",
+        "json",
+        "--show-values",
+        "-o",
+        "reports/leak.json",
+    ])
+    .current_dir(dir.path())
+    .output()
+    .expect("runs");
+    assert_eq!(leak.status.code(), Some(1));
+    let (_, with_leak, _) = scan_in(dir.path(), &[]);
+    let leaked: Vec<&Value> = with_leak["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["path"] == "reports/leak.json")
+        .collect();
+    assert!(
+        leaked.iter().any(|f| f["value"] == "j***@example.com"),
+        "an unmasked report is personal data: {with_leak}"
+    );
+}
+
 #[test]
 fn report_with_baseline_matches_the_published_schema() {
     let dir = temp();
