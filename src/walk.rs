@@ -1,7 +1,8 @@
 //! Stage 1 of the flow: **walk**. Turns the paths a user gave into a sorted list of files.
 //!
 //! Every entry under a root ends in exactly one of three lists: files to scan, files skipped
-//! with a reason (not a regular file, a symlink not followed, over the size limit), or errors
+//! with a reason (not a regular file, a symlink not followed, over the size limit, a version
+//! control folder such as `.git` with the number of files it holds), or errors
 //! (a directory that cannot be listed, a symlink loop). Excluded paths (`--exclude`, the root's
 //! `.piimapignore`) are left out on the user's request; so are files named directly (by
 //! pre-commit or `--stdin-paths`) that `--exclude` or `./.piimapignore` match. A named path
@@ -10,6 +11,7 @@
 //! its fingerprints match. Sorting makes the report the same at any thread count.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use ignore::WalkBuilder;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -172,11 +174,20 @@ fn walk_root(
     walked: &mut Walked,
 ) -> Result<(), WalkError> {
     let mut builder = WalkBuilder::new(root);
+    let vcs_folders = Arc::new(Mutex::new(Vec::new()));
+    let pruned = Arc::clone(&vcs_folders);
     builder
         .standard_filters(false)
         .add_custom_ignore_filename(IGNORE_FILE)
         .follow_links(options.follow_links)
-        .overrides(excludes(root, &options.excludes)?);
+        .overrides(excludes(root, &options.excludes)?)
+        .filter_entry(move |entry| {
+            let is_vcs = entry.depth() > 0 && is_vcs_folder(entry);
+            if is_vcs {
+                lock(&pruned).push(entry.path().to_path_buf());
+            }
+            !is_vcs
+        });
     for entry in builder.build() {
         match entry {
             Ok(entry) => classify(entry, options, own, walked),
@@ -186,7 +197,42 @@ fn walk_root(
             }),
         }
     }
+    for folder in lock(&vcs_folders).drain(..) {
+        walked.skipped.push(FileNote {
+            path: display(&folder),
+            reason: format!(
+                "version control metadata, not scanned: {} file(s) (name the folder to scan it)",
+                count_files(&folder)
+            ),
+        });
+    }
     Ok(())
+}
+
+/// True for a folder where a version control system keeps its own data (`.git`, `.hg`,
+/// `.svn`): object stores and logs of who committed what, which is no data of the project and
+/// would make every checkout report its committers' addresses.
+fn is_vcs_folder(entry: &ignore::DirEntry) -> bool {
+    entry.file_type().is_some_and(|t| t.is_dir())
+        && VCS_FOLDERS.iter().any(|name| entry.file_name() == *name)
+}
+
+/// Folder names of version control data, left out of a walk unless named as a root.
+const VCS_FOLDERS: [&str; 3] = [".git", ".hg", ".svn"];
+
+/// Regular files under `folder`, for the note saying they were not scanned.
+fn count_files(folder: &Path) -> usize {
+    WalkBuilder::new(folder)
+        .standard_filters(false)
+        .build()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+        .count()
+}
+
+/// The list behind `mutex`, also after a panic elsewhere (it only ever grows).
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Matches files named directly against `--exclude` and the working directory's

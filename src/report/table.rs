@@ -23,15 +23,33 @@ fn write_totals(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     let s = &report.summary;
     writeln!(
         out,
-        "piimap {}: {} finding(s) in {} file(s) scanned ({}), {} skipped, {} error(s), {} ms",
+        "piimap {}: {} finding(s){} in {} file(s) scanned ({}), {} skipped, {} error(s), {} ms",
         report.tool.version,
         s.findings,
+        suppressed_note(s.baseline_suppressed, s.inline_suppressed),
         s.files_scanned,
         human_bytes(s.bytes_scanned),
         s.files_skipped,
         s.files_errored,
         s.duration_ms
     )
+}
+
+/// What the finding count leaves out, such as ` (108 more in the baseline)`: without it a run
+/// of `--write-baseline` would read as a scan that found nothing.
+fn suppressed_note(baseline: u64, inline: u64) -> String {
+    let parts: Vec<String> = [
+        (baseline, "more in the baseline"),
+        (inline, "more suppressed inline"),
+    ]
+    .into_iter()
+    .filter(|(count, _)| *count > 0)
+    .map(|(count, what)| format!("{count} {what}"))
+    .collect();
+    match parts.is_empty() {
+        true => String::new(),
+        false => format!(" ({})", parts.join(", ")),
+    }
 }
 
 fn write_rules(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
@@ -242,5 +260,15 @@ mod tests {
         assert_eq!(human_bytes(512), "512 B");
         assert_eq!(human_bytes(1536), "1.5 KiB");
         assert_eq!(human_bytes(3 << 20), "3.0 MiB");
+    }
+
+    #[test]
+    fn totals_say_what_the_baseline_and_markers_left_out() {
+        assert_eq!(suppressed_note(0, 0), "");
+        assert_eq!(suppressed_note(108, 0), " (108 more in the baseline)");
+        assert_eq!(
+            suppressed_note(3, 2),
+            " (3 more in the baseline, 2 more suppressed inline)"
+        );
     }
 }

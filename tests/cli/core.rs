@@ -297,6 +297,40 @@ fn exclude_and_piimapignore_leave_paths_out() {
 }
 
 #[test]
+fn version_control_folders_are_one_skipped_entry_unless_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join(".git/logs")).unwrap();
+    let reflog = "0000 1111 Jane Doe <jane.doe@example.com> 1700000000 +0000\tcommit: x\n";
+    fs::write(root.join(".git/logs/HEAD"), reflog).unwrap();
+    fs::write(root.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    fs::write(root.join("notes.txt"), "mail bob@example.org\n").unwrap();
+    let (_, report) = scan_json(&[root.to_str().unwrap()]);
+    let paths: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| relative(f["path"].as_str().unwrap(), root))
+        .collect();
+    assert_eq!(paths, vec!["notes.txt"]);
+    let skipped = report["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(relative(skipped[0]["path"].as_str().unwrap(), root), ".git");
+    assert!(
+        skipped[0]["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("version control metadata, not scanned: 2 file(s)"),
+        "{skipped:?}"
+    );
+    assert_eq!(report["summary"]["files_skipped"], 1);
+
+    let git = root.join(".git");
+    let (_, named) = scan_json(&[git.to_str().unwrap()]);
+    assert_eq!(named["summary"]["findings"], 1, "{named}");
+}
+
+#[test]
 fn stdin_is_scanned_as_dash() {
     let output = piimap(&["scan", "--format", "json", "-"])
         .write_stdin("mail jane.doe@example.com\n")
