@@ -16,7 +16,7 @@ use regex::bytes::Regex;
 /// `version`).
 static REPORT_OPENING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
-        r#"\A(?:\xEF\xBB\xBF)?\s*\{\s*(?:"#,
+        r#"\A\s*\{\s*(?:"#,
         r#""schema_version"\s*:\s*[0-9]+\s*,\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"piimap""#,
         r#"|"type":"(?:finding","rule"|skipped","path"|error","path"|summary","tool":\{"name":"piimap")"#,
         r#"|(?:"version"\s*:\s*"[0-9.]+"\s*,\s*)?"\$schema"\s*:\s*"[^"]*sarif"#,
