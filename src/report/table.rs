@@ -1,5 +1,6 @@
 //! `--format table`: a readable summary for a terminal: totals, findings per rule, the data
-//! map, the first findings, and every file that was skipped or failed.
+//! map, the first findings, and the files that were skipped or failed (ten per reason; the JSON
+//! report lists them all).
 
 use std::io;
 
@@ -7,6 +8,10 @@ use super::Report;
 
 /// How many findings the table lists before pointing to `--format json` for the rest.
 const FINDINGS_SHOWN: usize = 50;
+
+/// Skipped files or errors listed per reason: a build folder of 15,000 binary files would
+/// otherwise bury the summary.
+const NOTES_SHOWN_PER_REASON: usize = 10;
 
 /// Writes the summary.
 pub(crate) fn render(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
@@ -229,8 +234,31 @@ fn write_notes(
         return Ok(());
     }
     writeln!(out, "\n{title}")?;
+    // Reasons in the order they first appear, with how many notes give each.
+    let mut reasons: Vec<(&str, usize)> = Vec::new();
     for note in notes {
-        writeln!(out, "  {}: {}", note.path, note.reason)?;
+        let shown = match reasons.iter_mut().find(|(r, _)| *r == note.reason) {
+            Some((_, count)) => {
+                *count += 1;
+                *count
+            }
+            None => {
+                reasons.push((&note.reason, 1));
+                1
+            }
+        };
+        if shown <= NOTES_SHOWN_PER_REASON {
+            writeln!(out, "  {}: {}", note.path, note.reason)?;
+        }
+    }
+    for (reason, count) in reasons {
+        if count > NOTES_SHOWN_PER_REASON {
+            let rest = count - NOTES_SHOWN_PER_REASON;
+            writeln!(
+                out,
+                "  ... and {rest} more: {reason} (all of them are in --format json)"
+            )?;
+        }
     }
     Ok(())
 }
@@ -260,6 +288,29 @@ mod tests {
         assert_eq!(human_bytes(512), "512 B");
         assert_eq!(human_bytes(1536), "1.5 KiB");
         assert_eq!(human_bytes(3 << 20), "3.0 MiB");
+    }
+
+    #[test]
+    fn notes_are_listed_ten_per_reason_then_counted() {
+        let note = |path: String, reason: &str| crate::walk::FileNote {
+            path,
+            reason: reason.to_string(),
+        };
+        let mut notes: Vec<_> = (0..12)
+            .map(|i| note(format!("target/{i:02}.o"), "binary"))
+            .collect();
+        notes.insert(3, note("pipe".into(), "named pipe"));
+        let mut out = Vec::new();
+        write_notes("Skipped", &notes, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 1 + 1 + 10 + 1 + 1, "{text}");
+        assert_eq!(lines[5], "  pipe: named pipe");
+        assert_eq!(lines[12], "  target/09.o: binary");
+        assert_eq!(
+            lines[13],
+            "  ... and 2 more: binary (all of them are in --format json)"
+        );
     }
 
     #[test]
