@@ -84,6 +84,11 @@ pub struct ScanArgs {
     /// Follow symbolic links (loops are detected and reported).
     #[arg(long)]
     pub follow_links: bool,
+    /// Also leave out what the repository's .gitignore files and .git/info/exclude leave out,
+    /// as ripgrep does (build output, dependencies); off by default, since ignored files are
+    /// where stray exports and dumps often sit.
+    #[arg(long)]
+    pub gitignore: bool,
     /// Do not show a progress bar.
     #[arg(long)]
     pub no_progress: bool,

@@ -159,6 +159,7 @@ impl ScanConfig {
                 excludes,
                 max_file_size: args.max_file_size,
                 follow_links: args.follow_links,
+                gitignore: args.gitignore || def.is_some_and(|d| d.gitignore),
                 own_files: own_files(args, baseline.as_ref()),
             },
             threads,

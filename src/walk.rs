@@ -2,13 +2,14 @@
 //!
 //! Every entry under a root ends in exactly one of three lists: files to scan, files skipped
 //! with a reason (not a regular file, a symlink not followed, over the size limit, a version
-//! control folder such as `.git` with the number of files it holds), or errors
-//! (a directory that cannot be listed, a symlink loop). Excluded paths (`--exclude`, the root's
-//! `.piimapignore`) are left out on the user's request; so are files named directly (by
-//! pre-commit or `--stdin-paths`) that `--exclude` or `./.piimapignore` match. A named path
-//! that does not exist (a file deleted in the diff being checked) is skipped. Paths are shown
-//! without a leading `./`, so `piimap scan` and `piimap scan src/a.txt` name a file alike and
-//! its fingerprints match. Sorting makes the report the same at any thread count.
+//! control folder such as `.git` with the number of files it holds), or errors (a directory
+//! that cannot be listed, a symlink loop). Excluded paths (`--exclude`, the root's
+//! `.piimapignore`, with `--gitignore` the repository's `.gitignore` files) are left out on the
+//! user's request; so are files named directly (by pre-commit or `--stdin-paths`) that
+//! `--exclude` or `./.piimapignore` match. A named path that does not exist (a file deleted in
+//! the diff being checked) is skipped. Paths are shown without a leading `./`, so `piimap scan`
+//! and `piimap scan src/a.txt` name a file alike and its fingerprints match. Sorting makes the
+//! report the same at any thread count.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -69,6 +70,9 @@ pub struct WalkOptions {
     pub max_file_size: u64,
     /// Follow symbolic links (loops are detected and reported).
     pub follow_links: bool,
+    /// Leave out what `.gitignore` files and `.git/info/exclude` leave out, inside a git
+    /// repository (not the user's global excludes: a scan must not depend on the machine).
+    pub gitignore: bool,
     /// Files of piimap's own that this run writes or reads (its report, its baseline).
     pub own_files: Vec<OwnFile>,
 }
@@ -178,6 +182,9 @@ fn walk_root(
     let pruned = Arc::clone(&vcs_folders);
     builder
         .standard_filters(false)
+        .git_ignore(options.gitignore)
+        .git_exclude(options.gitignore)
+        .parents(options.gitignore)
         .add_custom_ignore_filename(IGNORE_FILE)
         .follow_links(options.follow_links)
         .overrides(excludes(root, &options.excludes)?)

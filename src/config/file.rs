@@ -14,6 +14,7 @@
 //! region = "GB"
 //! min_confidence = 0.6
 //! sample_rows = 1000
+//! gitignore = true
 //! baseline = ".piimap-baseline.json"
 //!
 //! [rules.ip_address]
@@ -71,6 +72,9 @@ pub struct ProjectDef {
     pub baseline: Option<String>,
     /// Default of `--sample-rows`.
     pub sample_rows: Option<u64>,
+    /// `true` turns `--gitignore` on.
+    #[serde(default)]
+    pub gitignore: bool,
     /// Settings per rule id: `[rules.email]`.
     #[serde(default)]
     pub rules: BTreeMap<String, Spanned<RuleSettings>>,

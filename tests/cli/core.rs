@@ -331,6 +331,38 @@ fn version_control_folders_are_one_skipped_entry_unless_named() {
 }
 
 #[test]
+fn gitignore_leaves_out_what_the_repository_ignores_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fs::create_dir_all(root.join(".git")).unwrap();
+    fs::create_dir_all(root.join("build")).unwrap();
+    fs::create_dir_all(root.join("src")).unwrap();
+    fs::write(root.join(".gitignore"), "build/\n").unwrap();
+    fs::write(root.join("build/out.txt"), "mail jane.doe@example.com\n").unwrap();
+    fs::write(root.join("src/a.txt"), "mail bob@example.org\n").unwrap();
+    let finding_paths = |args: &[&str]| {
+        let mut all = vec![root.to_str().unwrap(), "--no-config"];
+        all.extend_from_slice(args);
+        let (_, report) = scan_json(&all);
+        let mut paths: Vec<String> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| relative(f["path"].as_str().unwrap(), root))
+            .collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(finding_paths(&[]), vec!["build/out.txt", "src/a.txt"]);
+    assert_eq!(finding_paths(&["--gitignore"]), vec!["src/a.txt"]);
+
+    fs::write(root.join("piimap.toml"), "gitignore = true\n").unwrap();
+    let config = root.join("piimap.toml");
+    let (_, report) = scan_json(&[root.to_str().unwrap(), "--config", config.to_str().unwrap()]);
+    assert_eq!(report["summary"]["findings"], 1, "{report}");
+}
+
+#[test]
 fn stdin_is_scanned_as_dash() {
     let output = piimap(&["scan", "--format", "json", "-"])
         .write_stdin("mail jane.doe@example.com\n")
