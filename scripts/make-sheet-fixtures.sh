@@ -40,4 +40,7 @@ python3 -m venv "$venv"
 
 # A workbook that no reader can open: the first 2 KB of a real xlsx (zip cut short).
 head -c 2048 "$out/contacts.xlsx" > "$out/corrupt.xlsx"
+# An xls cut inside its compound-file header: calamine 0.38 panics on it (an assertion), which
+# the scan must turn into an error for this file alone.
+head -c 594 "$out/contacts.xls" > "$out/truncated.xls"
 ls -l "$out"

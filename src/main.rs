@@ -22,6 +22,7 @@ use piimap::report::{self, Format, Report, SCHEMA_VERSION};
 use piimap::scan::{self, ProgressSink};
 
 fn main() -> std::process::ExitCode {
+    report_panics_without_their_data();
     let args = Args::parse();
     let outcome = match args.command {
         Command::Scan(scan_args) => run_scan(&scan_args),
@@ -36,6 +37,22 @@ fn main() -> std::process::ExitCode {
             ExitCode::Usage.into()
         }
     }
+}
+
+/// A panic prints where it happened, and its message only when that is fixed text: a
+/// formatted message, such as a library's assertion on a damaged file, may quote the data
+/// being read. During a scan the file is then listed under errors and the scan goes on.
+fn report_panics_without_their_data() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map_or_else(String::new, |l| format!(" at {}:{}", l.file(), l.line()));
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map_or_else(String::new, |text| format!(": {text}"));
+        eprintln!("piimap: internal error{place}{message} (a bug: please report it)");
+    }));
 }
 
 fn run_scan(args: &ScanArgs) -> Result<ExitCode> {

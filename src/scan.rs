@@ -336,8 +336,10 @@ fn scan_file(
     };
     let mut collector = Collector::new(file, config, detector, (index, outlet));
     let mut sampling = Sampling::new(config.sample_rows);
-    let result = extract_cells(kind, file, &mut reader, &mut sampling, &mut |cell| {
-        collector.add(&cell)
+    let result = guard_panic(kind, || {
+        extract_cells(kind, file, &mut reader, &mut sampling, &mut |cell| {
+            collector.add(&cell)
+        })
     });
     let bytes = match kind {
         FileKind::Spreadsheet(_) => reader.bytes.max(file.size),
@@ -405,6 +407,24 @@ fn extract_cells(
         }
         FileKind::PgArchive => Err(extract::sql::archive_error()),
     }
+}
+
+/// Runs `read` over one file; a panic in it (a bug in piimap or in a library that reads the
+/// format, such as an assertion in the workbook reader on a damaged file) becomes that file's
+/// error, and the scan goes on. Its message is left out: it may quote the file.
+fn guard_panic(
+    kind: FileKind,
+    read: impl FnOnce() -> Result<(), ExtractError>,
+) -> Result<(), ExtractError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(ExtractError::Malformed {
+            line: None,
+            reason: format!(
+                "internal error in the {kind} reader (a bug: please report it); findings \
+                 before it are kept"
+            ),
+        })
+    })
 }
 
 /// The error for a kind that needs random access but arrived as a stream (stdin, inside gzip).
