@@ -38,6 +38,11 @@ python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet XlsxWriter==3.3.1
 "$venv/bin/python" "$root/scripts/make_card_workbook.py" "$out/cards.xlsx"
 
+# A sheet with a name and an address in A1:B2 and one more address in XFD1048576, the last
+# cell a sheet has: its cells span the whole sheet, which must not cost memory for all of it.
+soffice -env:UserInstallation="file://$profile" --headless --convert-to xlsx --outdir "$out" \
+    "$src/far_cells.fods" >/dev/null
+
 # A workbook that no reader can open: the first 2 KB of a real xlsx (zip cut short).
 head -c 2048 "$out/contacts.xlsx" > "$out/corrupt.xlsx"
 # An xls cut inside its compound-file header: calamine 0.38 panics on it (an assertion), which

@@ -15,9 +15,9 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
-use calamine::{Data, Range, Reader, Sheets};
+use calamine::{Data, DataRef, Reader, Sheets};
 
-use super::{Cell, ExtractError, Sampling, header};
+use super::{Cell, ExtractError, Sampling, compound, header};
 
 /// Rows searched for the header.
 const HEADER_SEARCH: usize = 30;
@@ -72,26 +72,89 @@ pub(crate) fn extract_reader(
     extract_workbook(Cursor::new(bytes), format, sampling, emit)
 }
 
+/// Opens the workbook in `input` and reads every sheet. An `.xls` is read whole first and its
+/// container checked (see [`compound`]): a damaged one can make the reader loop.
 fn extract_workbook<RS: Read + Seek>(
-    input: RS,
+    mut input: RS,
     format: Workbook,
     sampling: &mut Sampling,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
-    let mut workbook = open(input, format).map_err(unreadable)?;
+    if format != Workbook::Xls {
+        return extract_sheets(open(input, format).map_err(unreadable)?, sampling, emit);
+    }
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    compound::check_chains(&bytes).map_err(|err| ExtractError::Malformed {
+        line: None,
+        reason: format!("workbook cannot be opened: {err}"),
+    })?;
+    let workbook = open(Cursor::new(bytes), format).map_err(unreadable)?;
+    extract_sheets(workbook, sampling, emit)
+}
+
+fn extract_sheets<RS: Read + Seek>(
+    mut workbook: Sheets<RS>,
+    sampling: &mut Sampling,
+    emit: &mut dyn FnMut(Cell<'_>),
+) -> Result<(), ExtractError> {
     let mut first_error = None;
     for (index, name) in workbook.sheet_names().into_iter().enumerate() {
-        match workbook.worksheet_range(&name) {
-            Ok(range) => extract_sheet(&name, &range, sampling, emit),
-            Err(err) => {
-                first_error.get_or_insert(ExtractError::Malformed {
-                    line: None,
-                    reason: format!("sheet {}: {}", index + 1, redact_quoted(&err.to_string())),
-                });
-            }
+        let sheet = SheetCells::new(&name, sampling, emit);
+        if let Err(reason) = read_sheet(&mut workbook, &name, sheet) {
+            first_error.get_or_insert(ExtractError::Malformed {
+                line: None,
+                reason: format!("sheet {}: {}", index + 1, redact_quoted(&reason)),
+            });
         }
     }
     first_error.map_or(Ok(()), Err)
+}
+
+/// Reads sheet `name` into `sheet`: cell by cell from xlsx and xlsb, whatever rectangle their
+/// cells span; xls and ods through calamine's range of the sheet.
+fn read_sheet<RS: Read + Seek>(
+    workbook: &mut Sheets<RS>,
+    name: &str,
+    sheet: SheetCells<'_>,
+) -> Result<(), String> {
+    fn owned(cell: calamine::Cell<DataRef<'_>>) -> SheetCell {
+        let (row, column) = cell.get_position();
+        (row, column, Data::from(cell.get_value().clone()))
+    }
+    match workbook {
+        Sheets::Xlsx(book) => {
+            let mut cells = book
+                .worksheet_cells_reader(name)
+                .map_err(|e| e.to_string())?;
+            sheet.read(|| {
+                cells
+                    .next_cell()
+                    .map(|c| c.map(owned))
+                    .map_err(|e| e.to_string())
+            })
+        }
+        Sheets::Xlsb(book) => {
+            let mut cells = book
+                .worksheet_cells_reader(name)
+                .map_err(|e| e.to_string())?;
+            sheet.read(|| {
+                cells
+                    .next_cell()
+                    .map(|c| c.map(owned))
+                    .map_err(|e| e.to_string())
+            })
+        }
+        Sheets::Xls(_) | Sheets::Ods(_) => {
+            let range = workbook.worksheet_range(name).map_err(|e| e.to_string())?;
+            let (first_row, first_column) = range.start().unwrap_or_default();
+            let mut cells = range.used_cells().map(|(row, column, data)| {
+                let at = |start: u32, offset: usize| start + offset as u32;
+                (at(first_row, row), at(first_column, column), data.clone())
+            });
+            sheet.read(|| Ok(cells.next()))
+        }
+    }
 }
 
 fn open<RS: Read + Seek>(input: RS, format: Workbook) -> Result<Sheets<RS>, calamine::Error> {
@@ -135,59 +198,153 @@ fn redact_quoted(message: &str) -> String {
     out
 }
 
-/// Emits the cells of one sheet: rows above the header with letters as fields, then the rows
-/// below it (at most `sampling.max_rows`) with header texts as fields.
-fn extract_sheet(
-    name: &str,
-    range: &Range<Data>,
-    sampling: &mut Sampling,
-    emit: &mut dyn FnMut(Cell<'_>),
-) {
-    let Some((first_row, first_column)) = range.start() else {
-        return;
-    };
-    let rows: Vec<&[Data]> = range.rows().collect();
-    let header = header_row(&rows);
-    let fields = field_names(
-        header.map(|h| rows[h]),
-        first_column,
-        rows.first().map_or(0, |r| r.len()),
-    );
-    let mut taken = 0u64;
-    for (index, row) in rows.iter().enumerate() {
-        // Data rows: those below the header, or every row of a sheet without one.
-        let is_data = header.is_none_or(|h| index > h);
-        if header == Some(index) {
-            continue;
+/// A cell as read from a sheet: 0-based row, 0-based column, value.
+type SheetCell = (u32, u32, Data);
+
+/// Turns the cells of one sheet, in row order, into [`Cell`]s: rows above the header with
+/// letters as fields, then the rows below it (at most `sampling.max_rows`) with header texts
+/// as fields. The top [`HEADER_SEARCH`] rows are held until the header is known; later cells
+/// pass one at a time, so a sheet costs memory for its cells, not for the rectangle they span
+/// (one value in `A1` and one in `XFD1048576` made calamine's range ask for 549 GB).
+struct SheetCells<'s> {
+    name: &'s str,
+    sampling: &'s mut Sampling,
+    emit: &'s mut dyn FnMut(Cell<'_>),
+    /// Cells of the top rows, while the header is not known.
+    top: Vec<SheetCell>,
+    layout: Option<Layout>,
+    /// Data rows taken so far, and the row of the last data cell.
+    taken: u64,
+    last_data_row: Option<u32>,
+}
+
+/// Where a sheet's header is and what it names each column.
+struct Layout {
+    /// Row of the header, if the sheet has one.
+    header: Option<u32>,
+    /// Column of `fields[0]`.
+    first_column: u32,
+    fields: Vec<String>,
+}
+
+impl<'s> SheetCells<'s> {
+    fn new(name: &'s str, sampling: &'s mut Sampling, emit: &'s mut dyn FnMut(Cell<'_>)) -> Self {
+        SheetCells {
+            name,
+            sampling,
+            emit,
+            top: Vec::new(),
+            layout: None,
+            taken: 0,
+            last_data_row: None,
         }
-        if is_data {
-            if sampling.max_rows.is_some_and(|max| taken >= max) {
-                sampling.mark_cut(Some(name));
-                return;
+    }
+
+    /// Takes every cell `next` gives, until it gives `None`, fails, or the sample is complete.
+    /// The cells read before a failure are emitted all the same.
+    fn read(
+        mut self,
+        mut next: impl FnMut() -> Result<Option<SheetCell>, String>,
+    ) -> Result<(), String> {
+        let result = loop {
+            match next() {
+                Ok(Some(cell)) => {
+                    if !self.push(cell) {
+                        break Ok(());
+                    }
+                }
+                Ok(None) => break Ok(()),
+                Err(reason) => break Err(reason),
             }
-            taken += 1;
+        };
+        if self.layout.is_none() {
+            self.settle();
         }
-        let line = u64::from(first_row) + index as u64 + 1;
-        for (offset, data) in row.iter().enumerate() {
-            let Some(text) = render(data) else { continue };
-            let column = first_column + offset as u32;
-            let letter = column_letter(column);
-            let field = if is_data {
-                fields[offset].as_str()
-            } else {
-                letter.as_str()
-            };
-            let locator = format!("{letter}{line}");
-            emit(Cell {
-                text: text.as_bytes(),
-                line,
-                column: u64::from(column) + 1,
-                container: Some(name),
-                field: Some(field),
-                locator: Some(&locator),
-                escapes: &[],
-            });
+        result
+    }
+
+    /// Takes the next cell; `false` once the sample is complete.
+    fn push(&mut self, cell: SheetCell) -> bool {
+        if self.layout.is_none() {
+            let first_row = self.top.first().map_or(cell.0, |c| c.0);
+            if cell.0 < first_row.saturating_add(HEADER_SEARCH as u32) {
+                self.top.push(cell);
+                return true;
+            }
+            if !self.settle() {
+                return false;
+            }
         }
+        self.emit_cell(cell)
+    }
+
+    /// Finds the header among the top rows, then emits them; `false` once the sample is
+    /// complete.
+    fn settle(&mut self) -> bool {
+        let top = std::mem::take(&mut self.top);
+        let first_row = top.iter().map(|c| c.0).min().unwrap_or(0);
+        let first_column = top.iter().map(|c| c.1).min().unwrap_or(0);
+        let width = top
+            .iter()
+            .map(|c| c.1 - first_column + 1)
+            .max()
+            .unwrap_or(0) as usize;
+        let height = top.iter().map(|c| c.0 - first_row + 1).max().unwrap_or(0) as usize;
+        let mut rows = vec![vec![Data::Empty; width]; height];
+        for (row, column, data) in &top {
+            rows[(row - first_row) as usize][(column - first_column) as usize] = data.clone();
+        }
+        let row_slices: Vec<&[Data]> = rows.iter().map(Vec::as_slice).collect();
+        let header = header_row(&row_slices);
+        self.layout = Some(Layout {
+            header: header.map(|h| first_row + h as u32),
+            first_column,
+            fields: field_names(header.map(|h| row_slices[h]), first_column, width),
+        });
+        top.into_iter().all(|cell| self.emit_cell(cell))
+    }
+
+    /// Emits one cell once the layout is known; `false` once the sample is complete.
+    fn emit_cell(&mut self, (row, column, data): SheetCell) -> bool {
+        let Some(layout) = &self.layout else {
+            return true;
+        };
+        if layout.header == Some(row) {
+            return true;
+        }
+        // Data rows: those below the header, or every row of a sheet without one.
+        let is_data = layout.header.is_none_or(|h| row > h);
+        if is_data && self.last_data_row != Some(row) {
+            if self.sampling.max_rows.is_some_and(|max| self.taken >= max) {
+                self.sampling.mark_cut(Some(self.name));
+                return false;
+            }
+            self.taken += 1;
+            self.last_data_row = Some(row);
+        }
+        let Some(text) = render(&data) else {
+            return true;
+        };
+        let letter = column_letter(column);
+        let header_field = column
+            .checked_sub(layout.first_column)
+            .and_then(|offset| layout.fields.get(offset as usize));
+        let field = match header_field {
+            Some(field) if is_data => field.as_str(),
+            _ => letter.as_str(),
+        };
+        let line = u64::from(row) + 1;
+        let locator = format!("{letter}{line}");
+        (self.emit)(Cell {
+            text: text.as_bytes(),
+            line,
+            column: u64::from(column) + 1,
+            container: Some(self.name),
+            field: Some(field),
+            locator: Some(&locator),
+            escapes: &[],
+        });
+        true
     }
 }
 
@@ -369,22 +526,55 @@ mod tests {
 
     #[test]
     fn sheet_without_header_is_sampled_too() {
-        let mut range = Range::new((0, 0), (2, 1));
-        for row in 0..3 {
-            range.set_value((row, 0), s("jane@example.com"));
-            range.set_value((row, 1), Data::Float(f64::from(row)));
-        }
+        let mut cells = (0..3u32).flat_map(|row| {
+            [
+                (row, 0, s("jane@example.com")),
+                (row, 1, Data::Float(row.into())),
+            ]
+        });
         let mut sampling = Sampling::new(Some(2));
         let mut fields = Vec::new();
-        extract_sheet("People", &range, &mut sampling, &mut |cell| {
+        let mut emit = |cell: Cell<'_>| {
             fields.push((
                 cell.field.unwrap_or("").to_string(),
                 cell.locator.unwrap_or("").to_string(),
             ))
-        });
+        };
+        let sheet = SheetCells::new("People", &mut sampling, &mut emit);
+        sheet.read(|| Ok(cells.next())).unwrap();
         assert_eq!(fields.len(), 4, "two rows of two cells");
         assert_eq!(fields[0], ("A".to_string(), "A1".to_string()));
         assert!(sampling.was_cut(Some("People")));
+    }
+
+    #[test]
+    fn far_apart_cells_cost_no_rectangle_and_keep_their_places() {
+        let far = [
+            (0, 0, s("email")),
+            (0, 1, s("name")),
+            (1, 0, s("jane@example.com")),
+            (1, 1, s("Jane")),
+            (1_048_575, 16_383, s("bob@example.org")),
+        ];
+        let mut cells = far.into_iter();
+        let mut sampling = Sampling::default();
+        let mut seen = Vec::new();
+        let mut emit = |cell: Cell<'_>| {
+            seen.push((
+                cell.field.unwrap_or("").to_string(),
+                cell.locator.unwrap_or("").to_string(),
+            ))
+        };
+        let sheet = SheetCells::new("S", &mut sampling, &mut emit);
+        sheet.read(|| Ok(cells.next())).unwrap();
+        assert_eq!(
+            seen,
+            vec![
+                ("email".to_string(), "A2".to_string()),
+                ("name".to_string(), "B2".to_string()),
+                ("XFD".to_string(), "XFD1048576".to_string())
+            ]
+        );
     }
 
     #[test]

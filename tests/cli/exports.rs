@@ -386,6 +386,22 @@ fn sixteen_digit_card_in_a_numeric_xlsx_cell_is_found() {
 }
 
 #[test]
+fn a_sheet_spanning_every_cell_is_read_cell_by_cell() {
+    // Values in A1:B2 and in XFD1048576: calamine's range of it would take 549 GB.
+    let (code, report) = scan_json(&[&fixture("sheet/far_cells.xlsx")]);
+    assert_eq!(code, 1);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    let emails: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "email")
+        .map(|f| f["location"]["locator"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, vec!["B2", "XFD1048576"]);
+}
+
+#[test]
 fn broken_inputs_are_errors_or_scanned_as_far_as_readable_and_the_scan_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     for name in [
