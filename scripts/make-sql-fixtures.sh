@@ -168,6 +168,13 @@ CREATE TABLE "order lines" (id INTEGER PRIMARY KEY, "ship to" TEXT, qty INTEGER)
 INSERT INTO "order lines" VALUES (1, 'amelie.nguyen@example.com', 2);
 SQL
 
+# A database whose column names are Latin-1 bytes, as a legacy application wrote them (SQLite
+# takes any bytes in a name): "téléphone" is not UTF-8.
+rm -f "$out/latin1_columns.sqlite"
+printf '%b' "CREATE TABLE client (nom TEXT, \"t\\xe9l\\xe9phone\" TEXT, courriel TEXT);\n\
+INSERT INTO client VALUES ('Am\\xe9lie', '+33 1 42 68 53 00', 'amelie.nguyen@example.com');\n" |
+  sqlite3 "$out/latin1_columns.sqlite"
+
 # ---------------------------------------------------------------- hand-broken copies
 # A dump cut in the middle (no closing comment, last statement cut).
 head -c "$(($(wc -c <"$out/pg_inserts.sql") * 3 / 5))" "$out/pg_inserts.sql" >"$out/broken_truncated.sql"

@@ -98,7 +98,10 @@ fn extract_table(
 ) -> rusqlite::Result<bool> {
     let quoted = format!("\"{}\"", table.replace('"', "\"\""));
     let mut stmt = conn.prepare(&format!("SELECT * FROM {quoted}"))?;
-    let columns: Vec<String> = stmt.column_names().map(String::from).collect();
+    let columns = match column_names(conn, table)? {
+        names if names.len() == stmt.column_count() => names,
+        _ => stmt.column_names().map(String::from).collect(),
+    };
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         if max_rows.is_some_and(|max| *row_number >= max) {
@@ -133,6 +136,21 @@ fn extract_table(
         }
     }
     Ok(false)
+}
+
+/// The names of the columns `SELECT *` gives for `table`, read as bytes from `table_xinfo`:
+/// SQLite allows any bytes in a name, and rusqlite's own accessor panics on a name that is not
+/// UTF-8. Hidden columns of virtual tables are left out, as `SELECT *` leaves them out.
+fn column_names(conn: &Connection, table: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT name, hidden FROM pragma_table_xinfo(?1)")?;
+    let mut rows = stmt.query([table])?;
+    let mut names = Vec::new();
+    while let Some(row) = rows.next()? {
+        if row.get::<_, i64>(1)? != 1 {
+            names.push(String::from_utf8_lossy(row.get_ref(0)?.as_bytes()?).into_owned());
+        }
+    }
+    Ok(names)
 }
 
 /// SQLite's message and `place`: where reading stopped, named without quoting the file.

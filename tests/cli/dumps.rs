@@ -149,6 +149,20 @@ fn mysqldump_and_sqlite_map_columns() {
 }
 
 #[test]
+fn sqlite_column_names_that_are_not_utf8_are_read_lossily() {
+    let (_, report) = scan_json(&[&fixture("sql/latin1_columns.sqlite")]);
+    assert_eq!(report["errors"], serde_json::json!([]));
+    assert_mapped(
+        &report,
+        "latin1_columns.sqlite",
+        &[
+            ("client", "courriel", "email"),
+            ("client", "t\u{FFFD}l\u{FFFD}phone", "phone"),
+        ],
+    );
+}
+
+#[test]
 fn broken_dumps_are_errors_with_a_line_and_keep_earlier_findings() {
     let (_, report) = scan_json(&[&fixture("sql")]);
     for (file, words) in [
