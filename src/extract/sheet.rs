@@ -118,32 +118,18 @@ fn read_sheet<RS: Read + Seek>(
     name: &str,
     sheet: SheetCells<'_>,
 ) -> Result<(), String> {
-    fn owned(cell: calamine::Cell<DataRef<'_>>) -> SheetCell {
-        let (row, column) = cell.get_position();
-        (row, column, Data::from(cell.get_value().clone()))
-    }
     match workbook {
         Sheets::Xlsx(book) => {
             let mut cells = book
                 .worksheet_cells_reader(name)
                 .map_err(|e| e.to_string())?;
-            sheet.read(|| {
-                cells
-                    .next_cell()
-                    .map(|c| c.map(owned))
-                    .map_err(|e| e.to_string())
-            })
+            read_cells(sheet, || cells.next_cell())
         }
         Sheets::Xlsb(book) => {
             let mut cells = book
                 .worksheet_cells_reader(name)
                 .map_err(|e| e.to_string())?;
-            sheet.read(|| {
-                cells
-                    .next_cell()
-                    .map(|c| c.map(owned))
-                    .map_err(|e| e.to_string())
-            })
+            read_cells(sheet, || cells.next_cell())
         }
         Sheets::Xls(_) | Sheets::Ods(_) => {
             let range = workbook.worksheet_range(name).map_err(|e| e.to_string())?;
@@ -196,6 +182,20 @@ fn redact_quoted(message: &str) -> String {
         }
     }
     out
+}
+
+/// Reads into `sheet` the cells `next_cell` gives, one of calamine's cell-by-cell readers.
+fn read_cells<'a, E: std::fmt::Display>(
+    sheet: SheetCells<'_>,
+    mut next_cell: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, E>,
+) -> Result<(), String> {
+    sheet.read(|| {
+        let cell = next_cell().map_err(|e| e.to_string())?;
+        Ok(cell.map(|cell| {
+            let (row, column) = cell.get_position();
+            (row, column, Data::from(cell.get_value().clone()))
+        }))
+    })
 }
 
 /// A cell as read from a sheet: 0-based row, 0-based column, value.
@@ -524,15 +524,13 @@ mod tests {
         assert_eq!(header_row(&rows), Some(1));
     }
 
-    #[test]
-    fn sheet_without_header_is_sampled_too() {
-        let mut cells = (0..3u32).flat_map(|row| {
-            [
-                (row, 0, s("jane@example.com")),
-                (row, 1, Data::Float(row.into())),
-            ]
-        });
-        let mut sampling = Sampling::new(Some(2));
+    /// (field, locator) of each cell emitted for `cells` of a sheet named `name`.
+    fn fields_of(
+        name: &str,
+        cells: impl IntoIterator<Item = SheetCell>,
+        sampling: &mut Sampling,
+    ) -> Vec<(String, String)> {
+        let mut cells = cells.into_iter();
         let mut fields = Vec::new();
         let mut emit = |cell: Cell<'_>| {
             fields.push((
@@ -540,8 +538,21 @@ mod tests {
                 cell.locator.unwrap_or("").to_string(),
             ))
         };
-        let sheet = SheetCells::new("People", &mut sampling, &mut emit);
+        let sheet = SheetCells::new(name, sampling, &mut emit);
         sheet.read(|| Ok(cells.next())).unwrap();
+        fields
+    }
+
+    #[test]
+    fn sheet_without_header_is_sampled_too() {
+        let cells = (0..3u32).flat_map(|row| {
+            [
+                (row, 0, s("jane@example.com")),
+                (row, 1, Data::Float(row.into())),
+            ]
+        });
+        let mut sampling = Sampling::new(Some(2));
+        let fields = fields_of("People", cells, &mut sampling);
         assert_eq!(fields.len(), 4, "two rows of two cells");
         assert_eq!(fields[0], ("A".to_string(), "A1".to_string()));
         assert!(sampling.was_cut(Some("People")));
@@ -556,19 +567,8 @@ mod tests {
             (1, 1, s("Jane")),
             (1_048_575, 16_383, s("bob@example.org")),
         ];
-        let mut cells = far.into_iter();
-        let mut sampling = Sampling::default();
-        let mut seen = Vec::new();
-        let mut emit = |cell: Cell<'_>| {
-            seen.push((
-                cell.field.unwrap_or("").to_string(),
-                cell.locator.unwrap_or("").to_string(),
-            ))
-        };
-        let sheet = SheetCells::new("S", &mut sampling, &mut emit);
-        sheet.read(|| Ok(cells.next())).unwrap();
         assert_eq!(
-            seen,
+            fields_of("S", far, &mut Sampling::default()),
             vec![
                 ("email".to_string(), "A2".to_string()),
                 ("name".to_string(), "B2".to_string()),

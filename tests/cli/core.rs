@@ -287,12 +287,7 @@ fn exclude_and_piimapignore_leave_paths_out() {
     }
     fs::write(root.join(".piimapignore"), "vendor.txt\n").unwrap();
     let (_, report) = scan_json(&[root.to_str().unwrap(), "--exclude", "*.log"]);
-    let paths: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| relative(f["path"].as_str().unwrap(), root))
-        .collect();
+    let paths = finding_paths(&report, root);
     assert_eq!(paths, vec!["keep.txt"]);
 }
 
@@ -306,12 +301,7 @@ fn version_control_folders_are_one_skipped_entry_unless_named() {
     fs::write(root.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
     fs::write(root.join("notes.txt"), "mail bob@example.org\n").unwrap();
     let (_, report) = scan_json(&[root.to_str().unwrap()]);
-    let paths: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| relative(f["path"].as_str().unwrap(), root))
-        .collect();
+    let paths = finding_paths(&report, root);
     assert_eq!(paths, vec!["notes.txt"]);
     let skipped = report["skipped"].as_array().unwrap();
     assert_eq!(skipped.len(), 1, "{skipped:?}");
@@ -344,14 +334,7 @@ fn gitignore_leaves_out_what_the_repository_ignores_on_request() {
         let mut all = vec![root.to_str().unwrap(), "--no-config"];
         all.extend_from_slice(args);
         let (_, report) = scan_json(&all);
-        let mut paths: Vec<String> = report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| relative(f["path"].as_str().unwrap(), root))
-            .collect();
-        paths.sort();
-        paths
+        finding_paths(&report, root)
     };
     assert_eq!(finding_paths(&[]), vec!["build/out.txt", "src/a.txt"]);
     assert_eq!(finding_paths(&["--gitignore"]), vec!["src/a.txt"]);
@@ -472,6 +455,16 @@ fn notes(list: &serde_json::Value, root: &Path) -> Vec<(String, String)> {
                 n["reason"].as_str().unwrap().to_string(),
             )
         })
+        .collect()
+}
+
+/// The paths of `report`'s findings, relative to `root`, in report order (sorted by path).
+fn finding_paths(report: &serde_json::Value, root: &Path) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| relative(f["path"].as_str().unwrap(), root))
         .collect()
 }
 
