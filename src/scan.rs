@@ -698,6 +698,10 @@ struct LineTracker<'c> {
     line: u64,
     line_start: usize,
     line_start_column: u64,
+    /// Offset up to which the text has been read, and its characters since the line's start:
+    /// a line holding 300,000 matches is read once, not once per match.
+    read_to: usize,
+    chars_on_line: u64,
     /// Escapes passed so far, and the characters they add on the current line.
     escapes_passed: usize,
     extra_on_line: u64,
@@ -711,19 +715,26 @@ impl<'c> LineTracker<'c> {
             line: cell.line,
             line_start: 0,
             line_start_column: cell.column,
+            read_to: 0,
+            chars_on_line: 0,
             escapes_passed: 0,
             extra_on_line: 0,
         }
     }
 
     fn position_of(&mut self, offset: usize) -> (u64, u64) {
-        let segment = &self.text[self.line_start..offset];
-        if let Some(last) = memchr::memrchr(b'\n', segment) {
-            self.line += memchr::memchr_iter(b'\n', segment).count() as u64;
-            self.line_start += last + 1;
-            self.line_start_column = 1;
-            self.extra_on_line = 0;
+        let segment = &self.text[self.read_to..offset];
+        match memchr::memrchr(b'\n', segment) {
+            Some(last) => {
+                self.line += memchr::memchr_iter(b'\n', segment).count() as u64;
+                self.line_start = self.read_to + last + 1;
+                self.line_start_column = 1;
+                self.chars_on_line = count_chars(&segment[last + 1..]);
+                self.extra_on_line = 0;
+            }
+            None => self.chars_on_line += count_chars(segment),
         }
+        self.read_to = offset;
         while let Some(escape) = self.escapes.get(self.escapes_passed)
             && escape.at <= offset
         {
@@ -732,15 +743,16 @@ impl<'c> LineTracker<'c> {
             }
             self.escapes_passed += 1;
         }
-        let chars = self.text[self.line_start..offset]
-            .iter()
-            .filter(|b| (**b & 0xC0) != 0x80)
-            .count();
         (
             self.line,
-            self.line_start_column + chars as u64 + self.extra_on_line,
+            self.line_start_column + self.chars_on_line + self.extra_on_line,
         )
     }
+}
+
+/// Characters in UTF-8 `bytes`: the bytes that do not continue a character.
+fn count_chars(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count() as u64
 }
 
 /// Counts the bytes consumed through a `BufRead`.
@@ -865,6 +877,18 @@ mod tests {
         let mut lines = LineTracker::new(&cell);
         assert_eq!(lines.position_of(2), (7, 5), "b after the escape");
         assert_eq!(lines.position_of(6), (8, 3), "jane on the next line");
+    }
+
+    #[test]
+    fn line_tracker_counts_lines_and_characters_from_offset_to_offset() {
+        let text = "ab\ncdé f\ng".as_bytes();
+        let cell = Cell::plain(text, 7);
+        let mut lines = LineTracker::new(&cell);
+        assert_eq!(lines.position_of(1), (7, 2));
+        assert_eq!(lines.position_of(4), (8, 2));
+        assert_eq!(lines.position_of(4), (8, 2));
+        assert_eq!(lines.position_of(8), (8, 5), "é is one character");
+        assert_eq!(lines.position_of(10), (9, 1));
     }
 
     #[test]
