@@ -5,7 +5,8 @@
 //! number and boolean becomes one [`Cell`]: `field` is its JSON pointer (RFC 6901) with array
 //! indices collapsed to `*` (`/users/*/email`) so values of one key aggregate, `locator` is
 //! the exact pointer (`/users/3/email`), `line` and `column` are where the value starts.
-//! `null` and empty strings carry nothing and are not emitted.
+//! `null` and empty strings carry nothing and are not emitted. An object key that is data (an
+//! address, an id: see `is_data_key`) is a cell too, and collapses to `*` like an index.
 //!
 //! A file may hold several top-level values (NDJSON, concatenated JSON); each is read on its
 //! own with pointers relative to itself. After a syntax error in such a stream, reading resumes
@@ -19,6 +20,18 @@
 use std::io::BufRead;
 
 use super::{Cell, Escape, ExtractError, Sampling};
+
+/// True when an object key is data rather than a name: an address (`jane@example.com`), a
+/// number or id with five digits or more (a phone or card number, a UUID), or a key without
+/// a letter (`12`, `2024-01-01`). Such a key is scanned like a value and collapses to `*` in
+/// pointers as an array index does, so `{"users": {"jane@example.com": {...}}}` aggregates
+/// under `/users/*` and no field or locator in a report spells the address.
+fn is_data_key(key: &str) -> bool {
+    let digits = key.bytes().filter(u8::is_ascii_digit).count();
+    (key.contains('@') && !key.starts_with('@'))
+        || digits >= 5
+        || !key.chars().any(char::is_alphabetic)
+}
 
 /// Size of one block read from the input.
 const BLOCK_LEN: usize = 64 * 1024;
@@ -426,13 +439,20 @@ impl<'a, 'e> Parser<'a, 'e> {
     }
 
     fn key(&mut self) -> Result<(), ExtractError> {
+        // The text starts after the opening quote.
+        let (line, column) = (self.src.line, self.src.column + 1);
         self.src.bump();
         self.scratch.clear();
         self.escapes.clear();
         self.src.string(&mut self.scratch, &mut self.escapes)?;
         let key = String::from_utf8_lossy(&self.scratch);
-        let segment = key.replace('~', "~0").replace('/', "~1");
-        self.push_segment(&segment, &segment);
+        if is_data_key(&key) {
+            self.push_segment("*", "*");
+            self.emit_scalar(line, column);
+        } else {
+            let segment = key.replace('~', "~0").replace('/', "~1");
+            self.push_segment(&segment, &segment);
+        }
         if let Some(frame) = self.stack.last_mut() {
             frame.expect = Expect::Colon;
         }
@@ -616,6 +636,24 @@ mod tests {
 
     fn row(line: u64, column: u64, field: &str, locator: &str, text: &str) -> Row {
         (line, column, field.into(), locator.into(), text.into())
+    }
+
+    #[test]
+    fn keys_that_are_data_are_cells_and_collapse_like_indices() {
+        let got = cells(
+            b"{\"users\": {\"jane@example.com\": {\"phone\": \"+1 415 555 2671\"}},\n \"@type\": \"Person\", \"2024-01-06\": 3, \"line2\": \"x\"}",
+        );
+        assert_eq!(
+            got,
+            vec![
+                row(1, 13, "/users/*", "/users/*", "jane@example.com"),
+                row(1, 43, "/users/*/phone", "/users/*/phone", "+1 415 555 2671"),
+                row(2, 12, "/@type", "/@type", "Person"),
+                row(2, 22, "/*", "/*", "2024-01-06"),
+                row(2, 35, "/*", "/*", "3"),
+                row(2, 48, "/line2", "/line2", "x"),
+            ]
+        );
     }
 
     #[test]

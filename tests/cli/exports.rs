@@ -402,6 +402,38 @@ fn a_sheet_spanning_every_cell_is_read_cell_by_cell() {
 }
 
 #[test]
+fn json_keys_that_are_addresses_are_findings_and_never_spelled_out() {
+    let path = fixture("json/keyed_by_address.json");
+    let (_, report) = scan_json(&[&path]);
+    let emails: Vec<(&str, &str)> = findings_of(&report, "keyed_by_address.json")
+        .into_iter()
+        .filter(|f| f["rule"] == "email")
+        .map(|f| {
+            let field = f["location"]["field"].as_str().unwrap();
+            (field, f["value"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        emails,
+        vec![
+            ("/users/*", "j***@example.com"),
+            ("/users/*", "b***@example.org")
+        ]
+    );
+    for format in [
+        "table", "json", "csv", "markdown", "sarif", "html", "ndjson",
+    ] {
+        let output = crate::support::piimap(&["scan", "--format", format, &path])
+            .output()
+            .unwrap();
+        let all = String::from_utf8_lossy(&output.stdout);
+        for raw in ["jane.doe@example.com", "bob.smith@example.org"] {
+            assert!(!all.contains(raw), "{format} spells {raw}");
+        }
+    }
+}
+
+#[test]
 fn broken_inputs_are_errors_or_scanned_as_far_as_readable_and_the_scan_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     for name in [
