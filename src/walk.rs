@@ -12,7 +12,7 @@
 //! report the same at any thread count.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use ignore::WalkBuilder;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -191,7 +191,8 @@ fn walk_root(
         .filter_entry(move |entry| {
             let is_vcs = entry.depth() > 0 && is_vcs_folder(entry);
             if is_vcs {
-                lock(&pruned).push(entry.path().to_path_buf());
+                let mut folders = pruned.lock().unwrap_or_else(PoisonError::into_inner);
+                folders.push(entry.path().to_path_buf());
             }
             !is_vcs
         });
@@ -204,7 +205,8 @@ fn walk_root(
             }),
         }
     }
-    for folder in lock(&vcs_folders).drain(..) {
+    let folders = std::mem::take(&mut *vcs_folders.lock().unwrap_or_else(PoisonError::into_inner));
+    for folder in folders {
         walked.skipped.push(FileNote {
             path: display(&folder),
             reason: format!(
@@ -235,11 +237,6 @@ fn count_files(folder: &Path) -> usize {
         .filter_map(Result::ok)
         .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
         .count()
-}
-
-/// The list behind `mutex`, also after a panic elsewhere (it only ever grows).
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Matches files named directly against `--exclude` and the working directory's
