@@ -88,13 +88,24 @@ impl KeywordGate {
             return;
         };
         let from = first.end().saturating_sub(self.longest);
+        // The line of the last keyword: keywords come in text order, and each line's bounds
+        // are looked up once, however many keywords it holds.
+        let mut line: Option<(usize, usize)> = None;
         for hit in automaton.find_overlapping_iter(Input::new(text).span(from..text.len())) {
             if !is_whole_word(text, hit.start(), hit.end()) {
                 continue;
             }
-            let line_start = memchr::memrchr(b'\n', &text[..hit.start()]).map_or(0, |i| i + 1);
-            let line_end =
-                memchr::memchr(b'\n', &text[hit.end()..]).map_or(text.len(), |i| hit.end() + i);
+            let (line_start, line_end) = match line {
+                Some((start, end)) if (start..=end).contains(&hit.start()) => (start, end),
+                _ => {
+                    let after = line.map_or(0, |(_, end)| end.min(hit.start()));
+                    let start = memchr::memrchr(b'\n', &text[after..hit.start()])
+                        .map_or(after, |i| after + i + 1);
+                    let end = memchr::memchr(b'\n', &text[hit.end()..])
+                        .map_or(text.len(), |i| hit.end() + i);
+                    *line.insert((start, end))
+                }
+            };
             for &rule in &self.owners[hit.pattern().as_usize()] {
                 out.push(Stretch {
                     rule,
@@ -105,6 +116,22 @@ impl KeywordGate {
             }
         }
     }
+}
+
+/// Joins the stretches of one rule on one line that overlap or touch, so that text under
+/// several keywords (a hundred thousand `born 1980-04-12` on one line) is searched once:
+/// searching each keyword's stretch alone went over the same matches again and again.
+pub(super) fn merge(stretches: &mut Vec<Stretch>) {
+    stretches.sort_unstable_by_key(|s| (s.rule, s.line_end, s.start));
+    stretches.dedup_by(|next, kept| {
+        let joins = next.rule == kept.rule
+            && next.line_end == kept.line_end
+            && next.start <= kept.last_start;
+        if joins {
+            kept.last_start = kept.last_start.max(next.last_start);
+        }
+        joins
+    });
 }
 
 #[cfg(test)]
@@ -130,6 +157,33 @@ mod tests {
         assert_eq!(
             &text[out[0].start..out[0].line_end],
             b"born 1980-04-12 in Lyon"
+        );
+    }
+
+    #[test]
+    fn stretches_of_a_rule_on_a_line_join_when_they_overlap() {
+        let stretch = |rule, start, last_start, line_end| Stretch {
+            rule,
+            start,
+            last_start,
+            line_end,
+        };
+        let mut stretches = vec![
+            stretch(3, 700, 1000, 5000),
+            stretch(3, 0, 300, 5000),
+            stretch(3, 250, 600, 5000),
+            stretch(3, 10, 400, 200),
+            stretch(4, 100, 300, 5000),
+        ];
+        merge(&mut stretches);
+        assert_eq!(
+            stretches,
+            vec![
+                stretch(3, 10, 400, 200),
+                stretch(3, 0, 600, 5000),
+                stretch(3, 700, 1000, 5000),
+                stretch(4, 100, 300, 5000),
+            ]
         );
     }
 

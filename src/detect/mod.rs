@@ -225,8 +225,10 @@ impl Detector {
             })
             .collect();
         self.keyword_gate.stretches(text, &mut stretches);
-        let first_new = out.len();
-        for stretch in stretches {
+        keyword_gate::merge(&mut stretches);
+        // A match both the field's name and a keyword lead to is found twice: kept once.
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        for stretch in &stretches {
             let Some(regex) = &self.rules[stretch.rule].regex else {
                 continue;
             };
@@ -236,12 +238,7 @@ impl Detector {
                 if m.start() > stretch.last_start {
                     break;
                 }
-                let seen = out[first_new..]
-                    .iter()
-                    .any(|o| o.rule == stretch.rule && o.start == m.start());
-                if !seen {
-                    self.push_match(stretch.rule, text, m.start(), m.end(), field, out);
-                }
+                found.push((stretch.rule, m.start(), m.end()));
                 at = if m.end() > m.start() {
                     m.end()
                 } else {
@@ -251,6 +248,11 @@ impl Detector {
                     break;
                 }
             }
+        }
+        found.sort_unstable();
+        found.dedup_by_key(|&mut (rule, start, _)| (rule, start));
+        for (rule, start, end) in found {
+            self.push_match(rule, text, start, end, field, out);
         }
     }
 
