@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use crate::config::ScanConfig;
 use crate::datamap;
 use crate::detect::{Detector, Match, Scratch, ignore};
-use crate::extract::{self, Cell, Escape, ExtractError, FileKind, Sampling};
+use crate::extract::{self, Cell, Escape, ExtractError, FileKind, Sampling, char_count};
 use crate::finding::{self, Evidence, FindingEncoder, Parts, RuleParts};
 use crate::report::findings::{self, Findings, Lines, Spool};
 use crate::report::{Report, Summary, Tool};
@@ -729,10 +729,10 @@ impl<'c> LineTracker<'c> {
                 self.line += memchr::memchr_iter(b'\n', segment).count() as u64;
                 self.line_start = self.read_to + last + 1;
                 self.line_start_column = 1;
-                self.chars_on_line = count_chars(&segment[last + 1..]);
+                self.chars_on_line = char_count(&segment[last + 1..]);
                 self.extra_on_line = 0;
             }
-            None => self.chars_on_line += count_chars(segment),
+            None => self.chars_on_line += char_count(segment),
         }
         self.read_to = offset;
         while let Some(escape) = self.escapes.get(self.escapes_passed)
@@ -748,11 +748,6 @@ impl<'c> LineTracker<'c> {
             self.line_start_column + self.chars_on_line + self.extra_on_line,
         )
     }
-}
-
-/// Characters in UTF-8 `bytes`: the bytes that do not continue a character.
-fn count_chars(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|b| (**b & 0xC0) != 0x80).count() as u64
 }
 
 /// Counts the bytes consumed through a `BufRead`.

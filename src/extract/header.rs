@@ -6,7 +6,7 @@
 //! cells as the fullest row there (a title or a note fills one or two) and that reads as
 //! column names. What "reads as column names" means is the format's call (see
 //! `sheet::is_header_like` and `csv::has_header`); the value test both use is
-//! [`looks_like_value`].
+//! [`looks_like_value`], which also tells a JSON key that is data from a name.
 
 /// Index of the first row that fills at least half as many cells as the fullest of `filled`
 /// (the number of non-blank cells of each top row) and for which `is_header(index)` holds.

@@ -19,18 +19,18 @@
 
 use std::io::BufRead;
 
-use super::{Cell, Escape, ExtractError, Sampling};
+use super::{Cell, Escape, ExtractError, Sampling, header};
 
-/// True when an object key is data rather than a name: an address (`jane@example.com`), a
-/// number or id with five digits or more (a phone or card number, a UUID), or a key without
-/// a letter (`12`, `2024-01-01`). Such a key is scanned like a value and collapses to `*` in
+/// True when an object key is data rather than a name: a key that would not pass for a column
+/// name ([`header::looks_like_value`]: an address, no letter at all, a paragraph), or a number
+/// or id with five digits or more (a phone or card number, a UUID). JSON-LD's own keys
+/// (`@type`, `@id`) are names. Such a key is scanned like a value and collapses to `*` in
 /// pointers as an array index does, so `{"users": {"jane@example.com": {...}}}` aggregates
 /// under `/users/*` and no field or locator in a report spells the address.
 fn is_data_key(key: &str) -> bool {
+    let json_ld_keyword = key.starts_with('@') && !key[1..].contains('@');
     let digits = key.bytes().filter(u8::is_ascii_digit).count();
-    (key.contains('@') && !key.starts_with('@'))
-        || digits >= 5
-        || !key.chars().any(char::is_alphabetic)
+    !json_ld_keyword && (header::looks_like_value(key) || digits >= 5)
 }
 
 /// Size of one block read from the input.

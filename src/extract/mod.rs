@@ -58,7 +58,7 @@ impl Escape {
     /// The escape that took `source_chars` characters in the source and decoded to
     /// `text[from..]`, the end of the text so far.
     pub fn decoded(text: &[u8], from: usize, source_chars: u64) -> Escape {
-        let chars = text[from..].iter().filter(|b| (**b & 0xC0) != 0x80).count() as u64;
+        let chars = char_count(&text[from..]);
         Escape {
             at: text.len(),
             extra: u32::try_from(source_chars.saturating_sub(chars)).unwrap_or(u32::MAX),
@@ -79,6 +79,11 @@ impl<'a> Cell<'a> {
             escapes: &[],
         }
     }
+}
+
+/// Characters in UTF-8 `text`: its bytes that do not continue a character.
+pub(crate) fn char_count(text: &[u8]) -> u64 {
+    text.iter().filter(|b| (**b & 0xC0) != 0x80).count() as u64
 }
 
 /// Where a finding sits in its source file, as written to the report.

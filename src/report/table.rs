@@ -51,9 +51,10 @@ fn suppressed_note(baseline: u64, inline: u64) -> String {
     .filter(|(count, _)| *count > 0)
     .map(|(count, what)| format!("{count} {what}"))
     .collect();
-    match parts.is_empty() {
-        true => String::new(),
-        false => format!(" ({})", parts.join(", ")),
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", parts.join(", "))
     }
 }
 
@@ -234,24 +235,22 @@ fn write_notes(
         return Ok(());
     }
     writeln!(out, "\n{title}")?;
-    // Reasons in the order they first appear, with how many notes give each.
-    let mut reasons: Vec<(&str, usize)> = Vec::new();
+    // How many notes give each reason, and the reasons in the order they first appear (each
+    // oversized file has a reason of its own, so the counts are looked up, not searched).
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut reasons = Vec::new();
     for note in notes {
-        let shown = match reasons.iter_mut().find(|(r, _)| *r == note.reason) {
-            Some((_, count)) => {
-                *count += 1;
-                *count
-            }
-            None => {
-                reasons.push((&note.reason, 1));
-                1
-            }
-        };
-        if shown <= NOTES_SHOWN_PER_REASON {
+        let count = counts.entry(note.reason.as_str()).or_insert_with(|| {
+            reasons.push(note.reason.as_str());
+            0
+        });
+        *count += 1;
+        if *count <= NOTES_SHOWN_PER_REASON {
             writeln!(out, "  {}: {}", note.path, note.reason)?;
         }
     }
-    for (reason, count) in reasons {
+    for reason in reasons {
+        let count = counts[reason];
         if count > NOTES_SHOWN_PER_REASON {
             let rest = count - NOTES_SHOWN_PER_REASON;
             writeln!(

@@ -22,7 +22,7 @@ use std::borrow::Cow;
 use std::io::{BufRead, Cursor, Read};
 
 use super::utf16::{self, Decoded};
-use super::{Cell, Escape, ExtractError, Sampling, header};
+use super::{Cell, Escape, ExtractError, Sampling, char_count, header};
 use raw::{FieldStart, RawInput};
 
 /// Bytes read ahead to sniff the delimiter.
@@ -375,10 +375,6 @@ fn emit_record(
         // and the next field starts after it and the delimiter.
         column += char_count(text.as_bytes()) + 1;
     }
-}
-
-fn char_count(text: &[u8]) -> u64 {
-    text.iter().filter(|b| (**b & 0xC0) != 0x80).count() as u64
 }
 
 /// The field as UTF-8: as is when valid, else decoded from Windows-1252.
