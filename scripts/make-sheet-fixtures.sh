@@ -48,4 +48,15 @@ head -c 2048 "$out/contacts.xlsx" > "$out/corrupt.xlsx"
 # An xls cut inside its compound-file header: calamine 0.38 panics on it (an assertion), which
 # the scan must turn into an error for this file alone.
 head -c 594 "$out/contacts.xls" > "$out/truncated.xls"
+# A damaged xls: its last LABELSST cell record (type 0x00FD, 10 bytes) moved to row 65,536 and
+# column 65,536, past the 256 columns of an xls sheet. calamine 0.38 would allocate a rectangle
+# of four billion cells and abort the process; the scan must refuse this file alone.
+python3 - "$out/contacts.xls" "$out/far_cell.xls" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+at = data.rfind(b"\xfd\x00\x0a\x00")
+assert at > 0, "no LABELSST record"
+data[at + 4:at + 8] = b"\xff\xff\xff\xff"
+open(sys.argv[2], "wb").write(data)
+PY
 ls -l "$out"

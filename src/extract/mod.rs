@@ -8,6 +8,7 @@
 //! [`FileKind`] decides which extractor reads a file, from its first bytes and its extension.
 //! Detection (`detect`) never sees file formats, only cells.
 
+mod biff;
 mod compound;
 pub mod csv;
 pub mod gz;

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use calamine::{Data, DataRef, Reader, Sheets};
 
-use super::{Cell, ExtractError, Sampling, compound, header};
+use super::{Cell, ExtractError, Sampling, biff, compound, header};
 
 /// Rows searched for the header.
 const HEADER_SEARCH: usize = 30;
@@ -73,7 +73,8 @@ pub(crate) fn extract_reader(
 }
 
 /// Opens the workbook in `input` and reads every sheet. An `.xls` is read whole first and its
-/// container checked (see [`compound`]): a damaged one can make the reader loop.
+/// container and sheet sizes checked (see [`compound`] and [`biff`]): a damaged one can make
+/// the reader loop or abort the process.
 fn extract_workbook<RS: Read + Seek>(
     mut input: RS,
     format: Workbook,
@@ -85,10 +86,14 @@ fn extract_workbook<RS: Read + Seek>(
     }
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes)?;
-    compound::check_chains(&bytes).map_err(|err| ExtractError::Malformed {
+    let refuse = |reason: String| ExtractError::Malformed {
         line: None,
-        reason: format!("workbook cannot be opened: {err}"),
-    })?;
+        reason: format!("workbook cannot be opened: {reason}"),
+    };
+    compound::check_chains(&bytes).map_err(|err| refuse(err.to_string()))?;
+    if let Some(stream) = compound::workbook_stream(&bytes) {
+        biff::check_sheet_extents(&stream).map_err(|err| refuse(err.to_string()))?;
+    }
     let workbook = open(Cursor::new(bytes), format).map_err(unreadable)?;
     extract_sheets(workbook, sampling, emit)
 }

@@ -439,6 +439,7 @@ fn broken_inputs_are_errors_or_scanned_as_far_as_readable_and_the_scan_goes_on()
     for name in [
         "sheet/corrupt.xlsx",
         "sheet/truncated.xls",
+        "sheet/far_cell.xls",
         "json/truncated.json",
         "csv/ragged.csv",
         "csv/customers.csv",
@@ -458,7 +459,7 @@ fn broken_inputs_are_errors_or_scanned_as_far_as_readable_and_the_scan_goes_on()
             (name, e["reason"].as_str().unwrap().to_string())
         })
         .collect();
-    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert_eq!(errors.len(), 4, "{errors:?}");
     assert!(
         errors["corrupt.xlsx"].starts_with("workbook cannot be opened: "),
         "{errors:?}"
@@ -467,6 +468,13 @@ fn broken_inputs_are_errors_or_scanned_as_far_as_readable_and_the_scan_goes_on()
     assert!(
         errors["truncated.xls"].starts_with("internal error in the xls reader"),
         "{errors:?}"
+    );
+    // A cell record in column 65,536: the workbook library would allocate four billion cells
+    // and abort the process.
+    assert_eq!(
+        errors["far_cell.xls"],
+        "workbook cannot be opened: damaged workbook: sheet 1 spans 65536 × 65536 cells, \
+         more than an .xls sheet holds (65536 × 256)"
     );
     assert_eq!(errors["truncated.json"], "line 3: json ends inside a value");
     assert_eq!(
