@@ -76,6 +76,11 @@ fn write_rules(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Places and fields up to this many characters wide are padded to a common width; a longer
+/// one (a header cell holding a paragraph) is written in full on its own, so that it does not
+/// push every row of the data map off the screen.
+const MAX_ALIGNED_WIDTH: usize = 48;
+
 fn write_data_map(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
     if report.data_map.is_empty() {
         return Ok(());
@@ -88,6 +93,7 @@ fn write_data_map(report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
             (Some(_), Some(field)) => field.chars().count() + 2,
             _ => e.path.chars().count(),
         })
+        .filter(|&width| width <= MAX_ALIGNED_WIDTH)
         .max()
         .unwrap_or(0);
     let mut table: Option<(&str, Option<&str>)> = None;

@@ -618,6 +618,37 @@ fn table_shows_file_sheet_column_and_classification() {
     assert!(row.contains("email 100% of 4 values"), "{row}");
 }
 
+/// A header cell holding a sentence (as in real forms: "Name and Address of Employer, or ...")
+/// is written in full, and the other columns stay aligned among themselves.
+#[test]
+fn table_does_not_pad_every_column_to_a_paragraph_long_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "Name and address of the employer or of the owner of the property when the \
+                qualification is in respect of property";
+    fs::write(
+        dir.path().join("form.csv"),
+        format!("email,phone,{long}\njane.doe@example.com,+44 20 7946 0958,12 High Street\n"),
+    )
+    .unwrap();
+    let output = crate::support::piimap(&["scan", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let row = |name: &str| {
+        stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(name))
+            .unwrap_or_else(|| panic!("no row for {name}: {stdout}"))
+    };
+    assert_eq!(
+        row("email").find("email 100%"),
+        row("phone").find("phone 100%")
+    );
+    assert!(row("email").len() < 40, "{stdout}");
+    let long_row = row(long);
+    assert!(long_row.starts_with(&format!("    {long}  ")), "{long_row}");
+}
+
 /// The expected classifications from `../shared/corpora/README.md` that piimap meets.
 #[test]
 fn real_corpora_columns_are_classified() {
