@@ -23,6 +23,7 @@ use rayon::prelude::*;
 use crate::config::ScanConfig;
 use crate::datamap;
 use crate::detect::{Detector, Match, Scratch, ignore};
+use crate::extract::archive::Member;
 use crate::extract::{self, Cell, Escape, ExtractError, FileKind, Sampling, char_count};
 use crate::finding::{self, Evidence, FindingEncoder, Parts, RuleParts};
 use crate::report::findings::{self, Findings, Lines, Spool};
@@ -62,6 +63,9 @@ enum Outcome {
     Skipped(String),
     /// Could not be opened or read at all.
     Failed(String),
+    /// A zip archive: what happened to each member, under its name in reports
+    /// (`archive.zip!member`).
+    Archive(Vec<(String, Outcome)>),
 }
 
 /// Receives progress as files finish; called from worker threads.
@@ -252,43 +256,71 @@ fn stream_held(spool: Spool, progress: &dyn ProgressSink) -> io::Result<()> {
     })
 }
 
-/// Puts the per-file outcomes and the findings together into a report.
-fn assemble(
-    files: Vec<SourceFile>,
-    outcomes: Vec<Outcome>,
-    (mut skipped, mut errors): (Vec<FileNote>, Vec<FileNote>),
-    findings: Findings,
-    classify_threshold: f64,
-) -> Report {
-    let mut summary = Summary::default();
-    let mut tally = datamap::FindingTally::default();
-    let mut fields = Vec::new();
-    for (file, outcome) in files.into_iter().zip(outcomes) {
-        let note = |reason| FileNote {
-            path: file.display.clone(),
-            reason,
-        };
+/// The outcomes of the files scanned so far, added up for the report.
+#[derive(Default)]
+struct Totals {
+    summary: Summary,
+    tally: datamap::FindingTally,
+    fields: Vec<datamap::FileFields>,
+    skipped: Vec<FileNote>,
+    errors: Vec<FileNote>,
+}
+
+impl Totals {
+    /// Adds what happened to the file shown as `path`; an archive's members one by one.
+    fn add(&mut self, path: String, outcome: Outcome) {
+        let note = |reason| FileNote { path, reason };
         match outcome {
             Outcome::Scanned {
-                fields: counted,
-                tally: found,
+                fields,
+                tally,
                 ignored,
                 bytes,
                 error,
             } => {
-                summary.bytes_scanned += bytes;
-                summary.inline_suppressed += ignored;
-                tally.append(found);
-                fields.push(counted);
+                self.summary.bytes_scanned += bytes;
+                self.summary.inline_suppressed += ignored;
+                self.tally.append(tally);
+                self.fields.push(fields);
                 match error {
-                    Some(reason) => errors.push(note(reason)),
-                    None => summary.files_scanned += 1,
+                    Some(reason) => self.errors.push(note(reason)),
+                    None => self.summary.files_scanned += 1,
                 }
             }
-            Outcome::Skipped(reason) => skipped.push(note(reason)),
-            Outcome::Failed(reason) => errors.push(note(reason)),
+            Outcome::Skipped(reason) => self.skipped.push(note(reason)),
+            Outcome::Failed(reason) => self.errors.push(note(reason)),
+            Outcome::Archive(members) => {
+                for (member, outcome) in members {
+                    self.add(member, outcome);
+                }
+            }
         }
     }
+}
+
+/// Puts the per-file outcomes and the findings together into a report.
+fn assemble(
+    files: Vec<SourceFile>,
+    outcomes: Vec<Outcome>,
+    (skipped, errors): (Vec<FileNote>, Vec<FileNote>),
+    findings: Findings,
+    classify_threshold: f64,
+) -> Report {
+    let mut totals = Totals {
+        skipped,
+        errors,
+        ..Totals::default()
+    };
+    for (file, outcome) in files.into_iter().zip(outcomes) {
+        totals.add(file.display, outcome);
+    }
+    let Totals {
+        mut summary,
+        tally,
+        fields,
+        mut skipped,
+        mut errors,
+    } = totals;
     skipped.sort();
     errors.sort();
     summary.files_skipped = skipped.len() as u64;
@@ -314,13 +346,41 @@ fn scan_file(
     detector: &Detector,
     outlet: &Outlet<'_>,
 ) -> Outcome {
-    let reader: Box<dyn io::Read> = match &file.origin {
+    let reader: Box<dyn io::Read + '_> = match &file.origin {
         Origin::File(path) => match File::open(path) {
             Ok(handle) => Box::new(handle),
             Err(err) => return Outcome::Failed(format!("cannot open: {err}")),
         },
         Origin::Stdin => Box::new(io::stdin()),
     };
+    let mut batches = 0;
+    let place = FilePlace {
+        index,
+        batches: &mut batches,
+        in_archive: false,
+    };
+    scan_stream(file, reader, place, config, detector, outlet)
+}
+
+/// Where the findings of a file go: its index in walk order, under which its batches are
+/// handed over (the members of an archive share their archive's), and the number of batches
+/// handed over under that index so far.
+struct FilePlace<'b> {
+    index: usize,
+    batches: &'b mut u64,
+    /// True for a member of an archive: an archive in it is not opened.
+    in_archive: bool,
+}
+
+/// Sniffs the kind of the file read from `reader`, extracts its cells and makes its findings.
+fn scan_stream(
+    file: &SourceFile,
+    reader: Box<dyn io::Read + '_>,
+    place: FilePlace<'_>,
+    config: &ScanConfig,
+    detector: &Detector,
+    outlet: &Outlet<'_>,
+) -> Outcome {
     let mut reader = CountingReader {
         inner: BufReader::with_capacity(READ_BUFFER, reader),
         bytes: 0,
@@ -330,11 +390,19 @@ fn scan_file(
         Err(err) => return Outcome::Failed(format!("read failed: {err}")),
     };
     let Some(kind) = FileKind::sniff(head, &file.display) else {
-        return Outcome::Skipped(
-            "binary file (NUL byte near the start) in no format piimap reads".into(),
-        );
+        return Outcome::Skipped(unread_binary_reason(head));
     };
-    let mut collector = Collector::new(file, config, detector, (index, outlet));
+    match (kind, &file.origin) {
+        (FileKind::Zip, _) if place.in_archive => {
+            return Outcome::Skipped("zip archive inside an archive (not opened)".into());
+        }
+        (FileKind::Zip, Origin::File(path)) => {
+            return scan_archive(file, path, place, config, detector, outlet);
+        }
+        _ => {}
+    }
+    let mut collector = Collector::new(file, config, detector, (place.index, outlet));
+    collector.batches = *place.batches;
     let mut sampling = Sampling::new(config.sample_rows);
     let result = guard_panic(kind, || {
         extract_cells(kind, file, &mut reader, &mut sampling, &mut |cell| {
@@ -342,17 +410,18 @@ fn scan_file(
         })
     });
     let bytes = match kind {
-        FileKind::Spreadsheet(_) => reader.bytes.max(file.size),
-        FileKind::Sqlite => file.size,
+        FileKind::Spreadsheet(_) | FileKind::Sqlite => reader.bytes.max(file.size),
         FileKind::Text
         | FileKind::Csv
         | FileKind::Json
         | FileKind::Sql
         | FileKind::Gzip
-        | FileKind::PgArchive => reader.bytes,
+        | FileKind::PgArchive
+        | FileKind::Zip => reader.bytes,
     };
     let ignored = collector.ignored;
-    let (mut fields, tally) = collector.finish();
+    let (mut fields, tally, batches) = collector.finish();
+    *place.batches = batches;
     fields.sampled = sampling.cut().to_vec();
     Outcome::Scanned {
         fields,
@@ -360,6 +429,76 @@ fn scan_file(
         ignored,
         bytes,
         error: result.err().map(|err| err.to_string()),
+    }
+}
+
+/// Why a binary file is not read: a zip-based file that is neither a workbook nor named
+/// `.zip` (a `.docx`, a `.jar`) is told apart from other binary files.
+fn unread_binary_reason(head: &[u8]) -> String {
+    if extract::archive::is_zip(head) {
+        "zip-based file in no format piimap reads (only .zip archives are opened)".into()
+    } else {
+        "binary file (NUL byte near the start) in no format piimap reads".into()
+    }
+}
+
+/// Scans each member of the zip archive at `path` as a file of its own, named
+/// `archive.zip!member` in reports. An archive that fails after some members keeps them, and
+/// the archive itself is listed with the error.
+fn scan_archive(
+    file: &SourceFile,
+    path: &std::path::Path,
+    place: FilePlace<'_>,
+    config: &ScanConfig,
+    detector: &Detector,
+    outlet: &Outlet<'_>,
+) -> Outcome {
+    let mut members = Vec::new();
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        extract::archive::each_member(path, config.walk.max_file_size, &mut |name, member| {
+            let display = format!(
+                "{}{}{name}",
+                file.display,
+                extract::archive::MEMBER_SEPARATOR
+            );
+            let member_place = FilePlace {
+                index: place.index,
+                batches: &mut *place.batches,
+                in_archive: true,
+            };
+            let outcome = match member {
+                Member::Skipped(reason) => Outcome::Skipped(reason),
+                Member::Unreadable(reason) => Outcome::Failed(reason),
+                Member::Readable(reader) => {
+                    let member_file = SourceFile {
+                        display: display.clone(),
+                        origin: Origin::Stdin,
+                        size: 0,
+                    };
+                    let input = Box::new(reader);
+                    scan_stream(&member_file, input, member_place, config, detector, outlet)
+                }
+            };
+            members.push((display, outcome));
+        })
+    }));
+    let failure = match read {
+        Ok(Ok(())) => None,
+        Ok(Err(err)) => Some(format!("zip archive cannot be read: {err}")),
+        Err(_) => Some(
+            "internal error in the zip reader (a bug: please report it); members before it \
+             are kept"
+                .to_string(),
+        ),
+    };
+    match failure {
+        None if members.is_empty() => Outcome::Skipped("zip archive with no files in it".into()),
+        None => Outcome::Archive(members),
+        Some(reason) if members.is_empty() => Outcome::Failed(reason),
+        Some(reason) => {
+            members.push((file.display.clone(), Outcome::Failed(reason)));
+            Outcome::Archive(members)
+        }
     }
 }
 
@@ -389,7 +528,7 @@ fn extract_cells(
         }
         FileKind::Sqlite => match &file.origin {
             Origin::File(path) => extract::sqlite::extract_path(path, sampling, emit),
-            Origin::Stdin => Err(unreadable_stream(kind)),
+            Origin::Stdin => extract::sqlite::extract_reader(input, sampling, emit),
         },
         FileKind::Gzip => {
             let streamed = SourceFile {
@@ -397,7 +536,6 @@ fn extract_cells(
                 ..file.clone()
             };
             extract::gz::extract(input, &file.display, &mut |inner, decoded| match inner {
-                Some(FileKind::Sqlite) => Err(unreadable_stream(FileKind::Sqlite)),
                 Some(kind) => extract_cells(kind, &streamed, decoded, sampling, emit),
                 None => Err(ExtractError::Malformed {
                     line: None,
@@ -406,6 +544,7 @@ fn extract_cells(
             })
         }
         FileKind::PgArchive => Err(extract::sql::archive_error()),
+        FileKind::Zip => Err(unreadable_stream(kind)),
     }
 }
 
@@ -655,8 +794,9 @@ impl<'a> Collector<'a> {
         self.batches += 1;
     }
 
-    /// Hands over the last batch; returns the file's field counts and its findings' tally.
-    fn finish(mut self) -> (datamap::FileFields, datamap::FindingTally) {
+    /// Hands over the last batch; returns the file's field counts, its findings' tally and
+    /// the number of batches handed over under its index.
+    fn finish(mut self) -> (datamap::FileFields, datamap::FindingTally, u64) {
         if !self.findings.is_empty() {
             self.hand_over();
         }
@@ -665,7 +805,7 @@ impl<'a> Collector<'a> {
             counts: self.fields.into_counts(),
             sampled: Vec::new(),
         };
-        (fields, self.tally)
+        (fields, self.tally, self.batches)
     }
 }
 

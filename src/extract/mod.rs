@@ -8,6 +8,7 @@
 //! [`FileKind`] decides which extractor reads a file, from its first bytes and its extension.
 //! Detection (`detect`) never sees file formats, only cells.
 
+pub mod archive;
 mod biff;
 mod compound;
 pub mod csv;
@@ -124,6 +125,8 @@ pub enum FileKind {
     Gzip,
     /// A pg_dump custom- or directory-format archive (`PGDMP`), which piimap does not read.
     PgArchive,
+    /// A zip archive named `.zip`: each member is read as a file of its own.
+    Zip,
 }
 
 /// Extensions whose files may be content-sniffed as CSV: exports are often misnamed, but a
@@ -137,7 +140,8 @@ impl FileKind {
     /// binary in a format piimap does not read (a NUL byte in the first block, no UTF-16 BOM).
     ///
     /// Magic bytes first: SQLite, gzip, a pg_dump archive (`PGDMP`), a zip holding a workbook
-    /// (OpenDocument mimetype or `xl/` parts, or a workbook extension), an OLE container
+    /// (OpenDocument mimetype or `xl/` parts, or a workbook extension), a zip archive named
+    /// `.zip` (other zip-based files, such as `.docx` or `.jar`, are not read), an OLE container
     /// (`xls`, unless named like another Office file). Then text: a scanner's report (piimap's
     /// own, a SARIF log) is plain text (see the `tool_report` module); JSON when it opens with `{`
     /// or `[` and parses up to the end of `head` (UTF-16 with a BOM is CSV or plain text,
@@ -155,7 +159,10 @@ impl FileKind {
         if head.starts_with(sql::PG_ARCHIVE_MAGIC) {
             return Some(FileKind::PgArchive);
         }
-        if head.starts_with(b"PK\x03\x04") {
+        if archive::is_zip(head) && ext == "zip" {
+            return Some(FileKind::Zip);
+        }
+        if archive::is_zip(head) {
             return sniff_zip(head, &ext).map(FileKind::Spreadsheet);
         }
         if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
@@ -204,6 +211,7 @@ impl FileKind {
             FileKind::Sqlite => "sqlite",
             FileKind::Gzip => "gzip",
             FileKind::PgArchive => "pg_archive",
+            FileKind::Zip => "zip",
         }
     }
 }
@@ -316,7 +324,8 @@ mod tests {
             FileKind::sniff(zip, "a.xlsb"),
             Some(FileKind::Spreadsheet(Workbook::Xlsb))
         );
-        assert_eq!(FileKind::sniff(zip, "a.zip"), None);
+        assert_eq!(FileKind::sniff(zip, "a.zip"), Some(FileKind::Zip));
+        assert_eq!(FileKind::sniff(zip, "a.docx"), None);
         let ods =
             b"PK\x03\x04\x14\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet";
         assert_eq!(

@@ -12,10 +12,11 @@
 //! [`ExtractError::Malformed`] carrying SQLite's message, plus the first finding of SQLite's
 //! integrity check, which names the broken page, when it has one.
 
+use std::io::Read;
 use std::path::Path;
 
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, MAIN_DB, OpenFlags};
 
 use super::{Cell, ExtractError, Sampling};
 
@@ -35,10 +36,34 @@ pub(crate) fn extract_path(
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
     let conn = open(path).map_err(|err| malformed(&err, String::new()))?;
-    let tables = table_names(&conn).map_err(|err| with_check(&conn, &err, String::new()))?;
+    extract_tables(&conn, sampling, emit)
+}
+
+/// Reads a whole database from `input` (a member of an archive, standard input) into memory,
+/// then as [`extract_path`] does. Nothing is written to disk.
+pub(crate) fn extract_reader(
+    input: &mut dyn Read,
+    sampling: &mut Sampling,
+    emit: &mut dyn FnMut(Cell<'_>),
+) -> Result<(), ExtractError> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    let mut conn = Connection::open_in_memory().map_err(|err| malformed(&err, String::new()))?;
+    conn.deserialize_read_exact(MAIN_DB, bytes.as_slice(), bytes.len(), true)
+        .map_err(|err| malformed(&err, String::new()))?;
+    extract_tables(&conn, sampling, emit)
+}
+
+/// Reads every table of the open database `conn`.
+fn extract_tables(
+    conn: &Connection,
+    sampling: &mut Sampling,
+    emit: &mut dyn FnMut(Cell<'_>),
+) -> Result<(), ExtractError> {
+    let tables = table_names(conn).map_err(|err| with_check(conn, &err, String::new()))?;
     for (index, table) in tables.iter().enumerate() {
         let mut row_number = 0;
-        let cut = extract_table(&conn, table, sampling.max_rows, &mut row_number, emit);
+        let cut = extract_table(conn, table, sampling.max_rows, &mut row_number, emit);
         if cut.as_ref().is_ok_and(|cut| *cut) {
             sampling.mark_cut(Some(table));
         }
@@ -48,7 +73,7 @@ pub(crate) fn extract_path(
                 index + 1,
                 tables.len()
             );
-            with_check(&conn, &err, place)
+            with_check(conn, &err, place)
         })?;
     }
     Ok(())

@@ -227,6 +227,37 @@ fn dump_on_standard_input_is_read_as_sql() {
     assert_mapped(&report, "-", PG_EXPECTED);
 }
 
+/// A SQLite database arriving as a stream (standard input, a `.gz`, a member of a zip) is
+/// read from memory, with the findings it has on disk.
+#[test]
+fn sqlite_on_standard_input_or_gzip_compressed_is_read_in_memory() {
+    use std::io::Write;
+    let database = std::fs::read(fixture("sql/shop.sqlite")).expect("fixture");
+    let described = |report: &Value| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {} {}", f["rule"], f["location"], f["value"]))
+            .collect()
+    };
+    let (_, on_disk) = scan_json(&[&fixture("sql/shop.sqlite")]);
+    assert!(!described(&on_disk).is_empty());
+    let output = piimap(&["scan", "--format", "json", "-"])
+        .write_stdin(database.clone())
+        .output()
+        .expect("piimap runs");
+    let streamed: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    assert_eq!(described(&streamed), described(&on_disk));
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&database).unwrap();
+    let compressed = dir.path().join("shop.sqlite.gz");
+    std::fs::write(&compressed, gz.finish().unwrap()).unwrap();
+    let (_, unzipped) = scan_json(&[compressed.to_str().unwrap()]);
+    assert_eq!(described(&unzipped), described(&on_disk));
+}
+
 #[test]
 fn kind_comes_from_content_not_extension() {
     let dir = tempfile::tempdir().expect("temp dir");

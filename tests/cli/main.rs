@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the real `piimap` on fixtures, one module per area.
 
 mod accuracy;
+mod archives;
 mod core;
 mod dumps;
 mod exports;

@@ -1,0 +1,169 @@
+//! Zip archives: each member scanned as the file it holds, named `archive.zip!member`, and
+//! what cannot be read listed with its reason.
+
+use std::fs;
+
+use serde_json::Value;
+
+use crate::support::{fixture, piimap, scan_json};
+
+/// What a finding says apart from its path and fingerprint (which name the file).
+fn described(finding: &Value) -> String {
+    let l = &finding["location"];
+    format!(
+        "{} {}:{} {} {} {}",
+        finding["rule"], l["line"], l["column"], l["container"], l["field"], finding["value"]
+    )
+}
+
+/// The findings of `report` whose path is `path`, described.
+fn findings_at(report: &Value, path: &str) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == path)
+        .map(described)
+        .collect()
+}
+
+/// (path, reason) of the report's `skipped` or `errors`.
+fn notes(report: &Value, kind: &str) -> Vec<(String, String)> {
+    report[kind]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            let text = |key: &str| n[key].as_str().unwrap().to_string();
+            (text("path"), text("reason"))
+        })
+        .collect()
+}
+
+/// exports.zip is made by Info-ZIP's zip from other fixtures (scripts/make-archive-fixtures.sh).
+#[test]
+fn zip_members_are_scanned_like_the_files_they_hold() {
+    let archive = fixture("archive/exports.zip");
+    let (code, report) = scan_json(&[&archive]);
+    assert_eq!(code, 1);
+    for (member, original) in [
+        ("customers.csv", "csv/customers.csv"),
+        ("json/users.json", "json/users.json"),
+        ("contacts.xlsx", "sheet/contacts.xlsx"),
+        ("pg_copy.sql.gz", "sql/pg_copy.sql.gz"),
+        ("shop.sqlite", "sql/shop.sqlite"),
+    ] {
+        let in_archive = findings_at(&report, &format!("{archive}!{member}"));
+        let (_, alone) = scan_json(&[&fixture(original)]);
+        let on_disk = findings_at(&alone, &fixture(original));
+        assert!(!on_disk.is_empty(), "{original}");
+        assert_eq!(in_archive, on_disk, "{member}");
+    }
+    assert_eq!(
+        report["summary"]["files_scanned"], 6,
+        "the five and padding.txt"
+    );
+    assert_eq!(
+        notes(&report, "skipped"),
+        [
+            (
+                format!("{archive}!inner.zip"),
+                "zip archive inside an archive (not opened)".to_string()
+            ),
+            (
+                format!("{archive}!secret.txt"),
+                "encrypted member of a zip archive (not read)".to_string()
+            ),
+        ]
+    );
+    assert_eq!(notes(&report, "errors"), []);
+    assert!(
+        report["data_map"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|row| row["path"] == format!("{archive}!contacts.xlsx")
+                && row["container"] == "contacts"),
+        "the data map names member and sheet"
+    );
+}
+
+#[test]
+fn a_member_is_held_to_max_file_size_by_its_decompressed_size() {
+    // padding.txt: 200 KB that compress to about 500 bytes.
+    let (_, report) = scan_json(&["--max-file-size", "100K", &fixture("archive/exports.zip")]);
+    let skipped = notes(&report, "skipped");
+    assert!(
+        skipped
+            .iter()
+            .any(|(path, reason)| path.ends_with("!padding.txt")
+                && reason == "larger than --max-file-size (204800 bytes > 102400 bytes)"),
+        "{skipped:?}"
+    );
+    assert_eq!(report["summary"]["files_scanned"], 5);
+}
+
+#[test]
+fn ndjson_streams_members_in_the_order_of_the_report() {
+    let archive = fixture("archive/exports.zip");
+    let (_, report) = scan_json(&[&archive]);
+    let output = piimap(&["scan", "--format", "ndjson", &archive])
+        .output()
+        .unwrap();
+    let streamed: Vec<String> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .filter(|line| line["type"] == "finding")
+        .map(|f| format!("{} {}", f["path"], described(&f)))
+        .collect();
+    let reported: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {}", f["path"], described(f)))
+        .collect();
+    assert_eq!(streamed, reported);
+}
+
+/// A damaged archive is an error of its own, an empty one is skipped, and zip-based files
+/// that are not `.zip` archives (a Word document) are skipped with a reason saying so.
+#[test]
+fn damaged_empty_and_other_zip_based_files_are_listed_and_the_scan_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = fs::read(fixture("archive/exports.zip")).unwrap();
+    fs::write(dir.path().join("cut.zip"), &whole[..whole.len() / 2]).unwrap();
+    fs::write(dir.path().join("letter.docx"), &whole).unwrap();
+    let mut empty = b"PK\x05\x06".to_vec();
+    empty.extend([0u8; 18]);
+    fs::write(dir.path().join("empty.zip"), empty).unwrap();
+    fs::copy(
+        fixture("csv/customers.csv"),
+        dir.path().join("customers.csv"),
+    )
+    .unwrap();
+    let (code, report) = scan_json(&[dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "customers.csv is scanned");
+    let name = |path: &str| path.rsplit(['/', '\\']).next().unwrap().to_string();
+    let errors = notes(&report, "errors");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(name(&errors[0].0), "cut.zip");
+    assert!(
+        errors[0].1.starts_with("zip archive cannot be read: "),
+        "{errors:?}"
+    );
+    let skipped: Vec<(String, String)> = notes(&report, "skipped")
+        .into_iter()
+        .map(|(path, reason)| (name(&path), reason))
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            ("empty.zip".into(), "zip archive with no files in it".into()),
+            (
+                "letter.docx".into(),
+                "zip-based file in no format piimap reads (only .zip archives are opened)".into()
+            ),
+        ]
+    );
+}
