@@ -2,7 +2,8 @@
 # Regenerates fixtures/archive/exports.zip with Info-ZIP's zip, the archiver most exports are
 # made with, from other fixtures: a CSV, a JSON file in a folder, a workbook, a gzip-compressed
 # pg_dump, a SQLite database, 200 KB of text that compresses to 1 KB, an archive inside the
-# archive and one encrypted member. The result is committed: `cargo test` never needs zip.
+# archive and one encrypted member; and backup.tar.gz, made by GNU tar. The results are
+# committed: `cargo test` never needs zip or tar.
 #
 # Usage: scripts/make-archive-fixtures.sh   (from anywhere; installs zip if missing)
 set -euo pipefail
@@ -34,3 +35,13 @@ rm -f "$out/exports.zip"
     pg_copy.sql.gz shop.sqlite padding.txt inner.zip)
 (cd "$work/exports" && zip -q -X -P not-a-secret "$out/exports.zip" secret.txt)
 unzip -l "$out/exports.zip"
+
+# backup.tar.gz, made by GNU tar and gzip: the CSV and the JSON file again, exports.zip inside
+# it, and a symbolic link.
+mkdir -p "$work/backup/json"
+cp "$root/fixtures/csv/customers.csv" "$root/fixtures/archive/exports.zip" "$work/backup/"
+cp "$root/fixtures/json/users.json" "$work/backup/json/"
+ln -s customers.csv "$work/backup/latest.csv"
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$work/backup" -cf - . \
+    | gzip -n > "$out/backup.tar.gz"
+tar -tvzf "$out/backup.tar.gz"

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
@@ -357,10 +357,19 @@ fn scan_file(
     let place = FilePlace {
         index,
         batches: &mut batches,
-        in_archive: false,
+        depth: 0,
     };
-    scan_stream(file, reader, place, config, detector, outlet)
+    let context = ScanContext {
+        config,
+        detector,
+        outlet,
+    };
+    scan_stream(file, reader, place, &context)
 }
+
+/// How many archives and compressed files deep a file is still opened: a zip in a `.tar.gz`
+/// in a zip is read, anything inside it is not.
+const MAX_ARCHIVE_DEPTH: u8 = 4;
 
 /// Where the findings of a file go: its index in walk order, under which its batches are
 /// handed over (the members of an archive share their archive's), and the number of batches
@@ -368,18 +377,27 @@ fn scan_file(
 struct FilePlace<'b> {
     index: usize,
     batches: &'b mut u64,
-    /// True for a member of an archive: an archive in it is not opened.
-    in_archive: bool,
+    /// How many archives and compressed files the file is inside.
+    depth: u8,
 }
 
-/// Sniffs the kind of the file read from `reader`, extracts its cells and makes its findings.
+impl FilePlace<'_> {
+    /// The place of a file inside this one.
+    fn inner(&mut self) -> FilePlace<'_> {
+        FilePlace {
+            index: self.index,
+            batches: &mut *self.batches,
+            depth: self.depth + 1,
+        }
+    }
+}
+
+/// Sniffs the kind of the file read from `reader` and scans it.
 fn scan_stream(
     file: &SourceFile,
     reader: Box<dyn io::Read + '_>,
     place: FilePlace<'_>,
-    config: &ScanConfig,
-    detector: &Detector,
-    outlet: &Outlet<'_>,
+    context: &ScanContext<'_>,
 ) -> Outcome {
     let mut reader = CountingReader {
         inner: BufReader::with_capacity(READ_BUFFER, reader),
@@ -392,33 +410,183 @@ fn scan_stream(
     let Some(kind) = FileKind::sniff(head, &file.display) else {
         return Outcome::Skipped(unread_binary_reason(head));
     };
-    match (kind, &file.origin) {
-        (FileKind::Zip, _) if place.in_archive => {
-            return Outcome::Skipped("zip archive inside an archive (not opened)".into());
-        }
-        (FileKind::Zip, Origin::File(path)) => {
-            return scan_archive(file, path, place, config, detector, outlet);
-        }
-        _ => {}
+    let mut outcome = scan_kind(file, kind, &mut reader, place, context);
+    if let Outcome::Scanned { bytes, .. } = &mut outcome {
+        *bytes = match kind {
+            FileKind::Spreadsheet(_) | FileKind::Sqlite => reader.bytes.max(file.size),
+            _ => reader.bytes,
+        };
     }
-    let mut collector = Collector::new(file, config, detector, (place.index, outlet));
+    outcome
+}
+
+/// What every file of a scan is scanned with.
+struct ScanContext<'a> {
+    config: &'a ScanConfig,
+    detector: &'a Detector,
+    outlet: &'a Outlet<'a>,
+}
+
+/// Scans `input`, a file of `kind`: opens an archive or compressed file, or extracts the
+/// file's cells and makes its findings. The `bytes` of the outcome are left for the caller.
+fn scan_kind(
+    file: &SourceFile,
+    kind: FileKind,
+    input: &mut dyn BufRead,
+    mut place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+) -> Outcome {
+    let is_container = matches!(kind, FileKind::Gzip | FileKind::Zip | FileKind::Tar);
+    if is_container && place.depth >= MAX_ARCHIVE_DEPTH {
+        return Outcome::Skipped(format!(
+            "{kind} file nested more than {MAX_ARCHIVE_DEPTH} archives or compressed files \
+             deep (not opened)"
+        ));
+    }
+    match kind {
+        FileKind::Gzip => scan_gzip(file, input, place.inner(), context),
+        FileKind::Zip => scan_zip(file, input, place, context),
+        FileKind::Tar => {
+            let max_size = context.config.walk.max_file_size;
+            scan_members(file, kind, place, context, &mut |visit| {
+                extract::archive::each_tar_member(input, max_size, visit)
+                    .map_err(|err| format!("tar archive cannot be read: {err}"))
+            })
+        }
+        _ => collect_findings(file, kind, input, place, context),
+    }
+}
+
+/// Undoes gzip and scans what it holds, under the compressed file's name.
+fn scan_gzip(
+    file: &SourceFile,
+    input: &mut dyn BufRead,
+    place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+) -> Outcome {
+    let mut decoded = extract::gz::decompress(input);
+    let kind = match extract::gz::sniff_inner(&mut decoded, &file.display) {
+        Ok(Some(kind)) => kind,
+        Ok(None) => {
+            return Outcome::Failed("gzip holds a binary file in no format piimap reads".into());
+        }
+        Err(err) => return Outcome::Failed(format!("read failed: {err}")),
+    };
+    let streamed = SourceFile {
+        origin: Origin::Stdin,
+        ..file.clone()
+    };
+    scan_kind(&streamed, kind, &mut decoded, place, context)
+}
+
+/// Scans the members of a zip archive: read from its path when it is a file on disk, else
+/// (inside another archive, gzip-compressed, on standard input) from memory, up to
+/// `--max-file-size`.
+fn scan_zip(
+    file: &SourceFile,
+    input: &mut dyn BufRead,
+    place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+) -> Outcome {
+    let max_size = context.config.walk.max_file_size;
+    let cannot_read = |err: zip::result::ZipError| format!("zip archive cannot be read: {err}");
+    if let (Origin::File(path), 0) = (&file.origin, place.depth) {
+        let opened = match File::open(path) {
+            Ok(opened) => opened,
+            Err(err) => return Outcome::Failed(format!("cannot open: {err}")),
+        };
+        return scan_members(file, FileKind::Zip, place, context, &mut |visit| {
+            extract::archive::each_zip_member(BufReader::new(&opened), max_size, visit)
+                .map_err(cannot_read)
+        });
+    }
+    let mut bytes = Vec::new();
+    if let Err(err) = input.take(max_size + 1).read_to_end(&mut bytes) {
+        return Outcome::Failed(format!("read failed: {err}"));
+    }
+    if bytes.len() as u64 > max_size {
+        return Outcome::Skipped(format!(
+            "zip archive larger than --max-file-size ({max_size} bytes), read in memory as it \
+             is not a file on disk"
+        ));
+    }
+    scan_members(file, FileKind::Zip, place, context, &mut |visit| {
+        extract::archive::each_zip_member(io::Cursor::new(&bytes), max_size, visit)
+            .map_err(cannot_read)
+    })
+}
+
+/// Scans each member an archive reader hands to its visitor as a file of its own, named
+/// `archive!member` in reports. An archive that fails after some members keeps them, and the
+/// archive itself is listed with the error.
+fn scan_members(
+    file: &SourceFile,
+    kind: FileKind,
+    mut place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+    read: &mut dyn FnMut(&mut extract::archive::Visit<'_>) -> Result<(), String>,
+) -> Outcome {
+    let mut members = Vec::new();
+    let mut visit = |name: &str, member: Member<'_>| {
+        let display = format!(
+            "{}{}{name}",
+            file.display,
+            extract::archive::MEMBER_SEPARATOR
+        );
+        let outcome = match member {
+            Member::Skipped(reason) => Outcome::Skipped(reason),
+            Member::Unreadable(reason) => Outcome::Failed(reason),
+            Member::Readable(reader) => {
+                let member_file = SourceFile {
+                    display: display.clone(),
+                    origin: Origin::Stdin,
+                    size: 0,
+                };
+                scan_stream(&member_file, Box::new(reader), place.inner(), context)
+            }
+        };
+        members.push((display, outcome));
+    };
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&mut visit)));
+    let failure = match read {
+        Ok(Ok(())) => None,
+        Ok(Err(reason)) => Some(reason),
+        Err(_) => Some(
+            "internal error in the archive reader (a bug: please report it); members before it \
+             are kept"
+                .to_string(),
+        ),
+    };
+    match failure {
+        None if members.is_empty() => {
+            Outcome::Skipped(format!("{kind} archive with no files in it"))
+        }
+        None => Outcome::Archive(members),
+        Some(reason) if members.is_empty() => Outcome::Failed(reason),
+        Some(reason) => {
+            members.push((file.display.clone(), Outcome::Failed(reason)));
+            Outcome::Archive(members)
+        }
+    }
+}
+
+/// Extracts the cells of `input`, a file of `kind`, and makes its findings.
+fn collect_findings(
+    file: &SourceFile,
+    kind: FileKind,
+    input: &mut dyn BufRead,
+    place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+) -> Outcome {
+    let (config, detector) = (context.config, context.detector);
+    let mut collector = Collector::new(file, config, detector, (place.index, context.outlet));
     collector.batches = *place.batches;
     let mut sampling = Sampling::new(config.sample_rows);
     let result = guard_panic(kind, || {
-        extract_cells(kind, file, &mut reader, &mut sampling, &mut |cell| {
+        extract_cells(kind, file, input, &mut sampling, &mut |cell| {
             collector.add(&cell)
         })
     });
-    let bytes = match kind {
-        FileKind::Spreadsheet(_) | FileKind::Sqlite => reader.bytes.max(file.size),
-        FileKind::Text
-        | FileKind::Csv
-        | FileKind::Json
-        | FileKind::Sql
-        | FileKind::Gzip
-        | FileKind::PgArchive
-        | FileKind::Zip => reader.bytes,
-    };
     let ignored = collector.ignored;
     let (mut fields, tally, batches) = collector.finish();
     *place.batches = batches;
@@ -427,7 +595,7 @@ fn scan_stream(
         fields,
         tally,
         ignored,
-        bytes,
+        bytes: 0,
         error: result.err().map(|err| err.to_string()),
     }
 }
@@ -439,66 +607,6 @@ fn unread_binary_reason(head: &[u8]) -> String {
         "zip-based file in no format piimap reads (only .zip archives are opened)".into()
     } else {
         "binary file (NUL byte near the start) in no format piimap reads".into()
-    }
-}
-
-/// Scans each member of the zip archive at `path` as a file of its own, named
-/// `archive.zip!member` in reports. An archive that fails after some members keeps them, and
-/// the archive itself is listed with the error.
-fn scan_archive(
-    file: &SourceFile,
-    path: &std::path::Path,
-    place: FilePlace<'_>,
-    config: &ScanConfig,
-    detector: &Detector,
-    outlet: &Outlet<'_>,
-) -> Outcome {
-    let mut members = Vec::new();
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        extract::archive::each_member(path, config.walk.max_file_size, &mut |name, member| {
-            let display = format!(
-                "{}{}{name}",
-                file.display,
-                extract::archive::MEMBER_SEPARATOR
-            );
-            let member_place = FilePlace {
-                index: place.index,
-                batches: &mut *place.batches,
-                in_archive: true,
-            };
-            let outcome = match member {
-                Member::Skipped(reason) => Outcome::Skipped(reason),
-                Member::Unreadable(reason) => Outcome::Failed(reason),
-                Member::Readable(reader) => {
-                    let member_file = SourceFile {
-                        display: display.clone(),
-                        origin: Origin::Stdin,
-                        size: 0,
-                    };
-                    let input = Box::new(reader);
-                    scan_stream(&member_file, input, member_place, config, detector, outlet)
-                }
-            };
-            members.push((display, outcome));
-        })
-    }));
-    let failure = match read {
-        Ok(Ok(())) => None,
-        Ok(Err(err)) => Some(format!("zip archive cannot be read: {err}")),
-        Err(_) => Some(
-            "internal error in the zip reader (a bug: please report it); members before it \
-             are kept"
-                .to_string(),
-        ),
-    };
-    match failure {
-        None if members.is_empty() => Outcome::Skipped("zip archive with no files in it".into()),
-        None => Outcome::Archive(members),
-        Some(reason) if members.is_empty() => Outcome::Failed(reason),
-        Some(reason) => {
-            members.push((file.display.clone(), Outcome::Failed(reason)));
-            Outcome::Archive(members)
-        }
     }
 }
 
@@ -530,21 +638,11 @@ fn extract_cells(
             Origin::File(path) => extract::sqlite::extract_path(path, sampling, emit),
             Origin::Stdin => extract::sqlite::extract_reader(input, sampling, emit),
         },
-        FileKind::Gzip => {
-            let streamed = SourceFile {
-                origin: Origin::Stdin,
-                ..file.clone()
-            };
-            extract::gz::extract(input, &file.display, &mut |inner, decoded| match inner {
-                Some(kind) => extract_cells(kind, &streamed, decoded, sampling, emit),
-                None => Err(ExtractError::Malformed {
-                    line: None,
-                    reason: "gzip holds a binary file in no format piimap reads".into(),
-                }),
-            })
-        }
         FileKind::PgArchive => Err(extract::sql::archive_error()),
-        FileKind::Zip => Err(unreadable_stream(kind)),
+        FileKind::Gzip | FileKind::Zip | FileKind::Tar => Err(ExtractError::Malformed {
+            line: None,
+            reason: format!("a {kind} file holds files, not cells (a bug: please report it)"),
+        }),
     }
 }
 
@@ -564,14 +662,6 @@ fn guard_panic(
             ),
         })
     })
-}
-
-/// The error for a kind that needs random access but arrived as a stream (stdin, inside gzip).
-fn unreadable_stream(kind: FileKind) -> ExtractError {
-    ExtractError::Malformed {
-        line: None,
-        reason: format!("a {kind} file is read by path only: decompress or save it first"),
-    }
 }
 
 /// Occurrence counter key of a fingerprint: a 64-bit hash of rule, container, field and

@@ -1,16 +1,14 @@
-//! Zip archives (`.zip`): every member is read as a file of its own, shown in reports as
-//! `archive.zip!folder/member.csv`.
+//! Archives: zip (`.zip`) and tar (`.tar`, and `.tar.gz` / `.tgz` once gzip is undone). Every
+//! member is read as a file of its own, shown in reports as `archive.zip!folder/member.csv`.
 //!
 //! Members are decompressed one at a time, as streams, and handed to the scan, which sniffs
 //! and reads each like a file on disk. A member's size is checked against `--max-file-size`
 //! before it is read, and again while it is read, since the size an archive declares can lie
-//! (a zip bomb). Folders are not members; encrypted members and links are skipped with a
-//! reason, and a member the archive cannot give (an unsupported compression method, damaged
-//! data) is an error of that member alone.
+//! (a zip bomb). Folders are not members; encrypted members, links and special files are
+//! skipped with a reason, and a member the archive cannot give (an unsupported compression
+//! method, damaged data) is an error of that member alone.
 
-use std::fs::File;
-use std::io::{self, BufReader, Read};
-use std::path::Path;
+use std::io::{self, Read, Seek};
 
 use zip::ZipArchive;
 use zip::result::ZipError;
@@ -28,21 +26,30 @@ pub enum Member<'a> {
     Unreadable(String),
 }
 
+/// Calls `visit` with the name and content of each member of an archive, in its order.
+pub type Visit<'v> = dyn FnMut(&str, Member<'_>) + 'v;
+
 /// True for a zip archive's first bytes: a local file header, or the end record of an empty
 /// archive.
 pub fn is_zip(head: &[u8]) -> bool {
     head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
 }
 
-/// Opens the zip archive at `path` and calls `visit` with each member's name and content, in
-/// the archive's order. `max_size` bounds each member's decompressed size. Fails only when
-/// the archive itself cannot be opened (no central directory, not a zip).
-pub fn each_member(
-    path: &Path,
+/// True for a tar archive's first block: POSIX (`ustar\0`) and GNU (`ustar  `) headers carry
+/// `ustar` at byte 257. Old v7 archives, without it, are not recognised.
+pub fn is_tar(head: &[u8]) -> bool {
+    head.get(257..262) == Some(b"ustar")
+}
+
+/// Opens the zip archive in `source` and calls `visit` with each member. `max_size` bounds
+/// each member's decompressed size. Fails only when the archive itself cannot be read (no
+/// central directory, not a zip); members visited before stay visited.
+pub fn each_zip_member(
+    source: impl Read + Seek,
     max_size: u64,
-    visit: &mut dyn FnMut(&str, Member<'_>),
+    visit: &mut Visit<'_>,
 ) -> Result<(), ZipError> {
-    let mut archive = ZipArchive::new(BufReader::new(File::open(path)?))?;
+    let mut archive = ZipArchive::new(source)?;
     for index in 0..archive.len() {
         let entry = archive.by_index_data(index)?;
         let name = entry.name().map_or_else(
@@ -56,27 +63,18 @@ pub fn each_member(
             Some("encrypted member of a zip archive (not read)".to_string())
         } else if entry.is_symlink() {
             Some("symbolic link in a zip archive (not followed)".to_string())
-        } else if entry.size() > max_size {
-            Some(format!(
-                "larger than --max-file-size ({} bytes > {max_size} bytes)",
-                entry.size()
-            ))
         } else {
-            None
+            too_large(entry.size(), max_size)
         };
         if let Some(reason) = skip {
             visit(&name, Member::Skipped(reason));
             continue;
         }
         match archive.by_index(index) {
-            Ok(member) => {
-                let mut limited = SizeLimit {
-                    inner: member,
-                    left: max_size,
-                    limit: max_size,
-                };
-                visit(&name, Member::Readable(&mut limited));
-            }
+            Ok(member) => visit(
+                &name,
+                Member::Readable(&mut SizeLimit::new(member, max_size)),
+            ),
             Err(err) => visit(
                 &name,
                 Member::Unreadable(format!("cannot be read from the zip archive: {err}")),
@@ -86,12 +84,61 @@ pub fn each_member(
     Ok(())
 }
 
+/// Reads the tar archive streamed from `input` and calls `visit` with each member. Fails when
+/// a header cannot be read (a damaged or cut archive); members visited before stay visited.
+pub fn each_tar_member(
+    input: &mut dyn Read,
+    max_size: u64,
+    visit: &mut Visit<'_>,
+) -> io::Result<()> {
+    let mut archive = tar::Archive::new(input);
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        let path = entry.path_bytes();
+        let name = String::from_utf8_lossy(path.strip_prefix(b"./").unwrap_or(&path)).into_owned();
+        let kind = entry.header().entry_type();
+        let skip = if kind.is_dir() || kind.is_pax_global_extensions() {
+            continue;
+        } else if kind.is_symlink() || kind.is_hard_link() {
+            Some("link in a tar archive (not followed)".to_string())
+        } else if !(kind.is_file() || kind.is_contiguous() || kind.is_gnu_sparse()) {
+            Some("special file in a tar archive (device or named pipe)".to_string())
+        } else {
+            too_large(entry.size(), max_size)
+        };
+        match skip {
+            Some(reason) => visit(&name, Member::Skipped(reason)),
+            None => visit(
+                &name,
+                Member::Readable(&mut SizeLimit::new(&mut entry, max_size)),
+            ),
+        }
+    }
+    Ok(())
+}
+
+/// The reason a member declaring `size` bytes is not read, if it is larger than `max_size`.
+fn too_large(size: u64, max_size: u64) -> Option<String> {
+    (size > max_size)
+        .then(|| format!("larger than --max-file-size ({size} bytes > {max_size} bytes)"))
+}
+
 /// Reads up to `limit` bytes of `inner`, then fails if there are more: a member that
 /// decompresses to more than it declared stops there.
 struct SizeLimit<R> {
     inner: R,
     left: u64,
     limit: u64,
+}
+
+impl<R> SizeLimit<R> {
+    fn new(inner: R, limit: u64) -> Self {
+        SizeLimit {
+            inner,
+            left: limit,
+            limit,
+        }
+    }
 }
 
 impl<R: Read> Read for SizeLimit<R> {
@@ -117,6 +164,7 @@ impl<R: Read> Read for SizeLimit<R> {
 #[cfg(test)]
 mod tests {
     use std::io::Write;
+    use std::path::Path;
 
     use zip::write::SimpleFileOptions;
 
@@ -142,7 +190,8 @@ mod tests {
     /// Each member's name and what reading it gave: its bytes, or the skip or error reason.
     fn visit_all(path: &Path, max_size: u64) -> Vec<(String, Result<Vec<u8>, String>)> {
         let mut seen = Vec::new();
-        each_member(path, max_size, &mut |name, member| {
+        let file = std::fs::File::open(path).unwrap();
+        each_zip_member(file, max_size, &mut |name, member| {
             let content = match member {
                 Member::Readable(reader) => {
                     let mut bytes = Vec::new();
@@ -191,11 +240,7 @@ mod tests {
 
     #[test]
     fn decompressing_past_the_limit_fails_whatever_the_archive_declares() {
-        let mut limited = SizeLimit {
-            inner: &[b'a'; 100][..],
-            left: 10,
-            limit: 10,
-        };
+        let mut limited = SizeLimit::new(&[b'a'; 100][..], 10);
         let mut bytes = Vec::new();
         let err = limited.read_to_end(&mut bytes).unwrap_err();
         assert_eq!(bytes.len(), 10);
@@ -203,18 +248,97 @@ mod tests {
             err.to_string().starts_with("decompresses to more than"),
             "{err}"
         );
-        let mut exact = SizeLimit {
-            inner: &[b'a'; 10][..],
-            left: 10,
-            limit: 10,
-        };
+        let mut exact = SizeLimit::new(&[b'a'; 10][..], 10);
         assert_eq!(exact.read_to_end(&mut Vec::new()).unwrap(), 10);
+    }
+
+    /// A tar archive as `tar cf - .` writes it: `./` before each name, a folder, a file, a
+    /// symbolic link, a named pipe and a file over the limit.
+    fn tar_archive() -> Vec<u8> {
+        let mut builder = tar::Builder::new(Vec::new());
+        let mut append = |name: &str, kind: tar::EntryType, data: &[u8]| {
+            let mut header = tar::Header::new_ustar();
+            header.set_entry_type(kind);
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            if kind.is_symlink() {
+                header.set_link_name("a.csv").unwrap();
+            }
+            builder.append_data(&mut header, name, data).unwrap();
+        };
+        append("./folder/", tar::EntryType::Directory, b"");
+        append(
+            "./folder/a.csv",
+            tar::EntryType::Regular,
+            b"email\nx@example.com\n",
+        );
+        append("./link.csv", tar::EntryType::Symlink, b"");
+        append("./pipe", tar::EntryType::Fifo, b"");
+        append("./big.txt", tar::EntryType::Regular, &[b'a'; 100]);
+        builder.into_inner().unwrap()
+    }
+
+    #[test]
+    fn tar_members_are_files_and_links_and_devices_are_skipped() {
+        let tar = tar_archive();
+        assert!(is_tar(&tar));
+        let mut seen = Vec::new();
+        each_tar_member(&mut tar.as_slice(), 50, &mut |name, member| {
+            let content = match member {
+                Member::Readable(reader) => {
+                    let mut text = String::new();
+                    reader
+                        .read_to_string(&mut text)
+                        .map(|_| text)
+                        .map_err(|e| e.to_string())
+                }
+                Member::Skipped(reason) | Member::Unreadable(reason) => Err(reason),
+            };
+            seen.push((name.to_string(), content));
+        })
+        .unwrap();
+        let expected: [(&str, Result<&str, &str>); 4] = [
+            ("folder/a.csv", Ok("email\nx@example.com\n")),
+            ("link.csv", Err("link in a tar archive (not followed)")),
+            (
+                "pipe",
+                Err("special file in a tar archive (device or named pipe)"),
+            ),
+            (
+                "big.txt",
+                Err("larger than --max-file-size (100 bytes > 50 bytes)"),
+            ),
+        ];
+        let expected: Vec<(String, Result<String, String>)> = expected
+            .iter()
+            .map(|(name, content)| {
+                let content = content.map(str::to_string).map_err(str::to_string);
+                (name.to_string(), content)
+            })
+            .collect();
+        assert_eq!(seen, expected);
+    }
+
+    #[test]
+    fn a_cut_tar_archive_fails_after_the_members_before_the_cut() {
+        let tar = tar_archive();
+        let mut names = Vec::new();
+        let cut = &tar[..tar.len() - 1500];
+        let result = each_tar_member(&mut &cut[..], 1 << 20, &mut |name, member| {
+            if let Member::Readable(reader) = member {
+                let _ = reader.read_to_end(&mut Vec::new());
+            }
+            names.push(name.to_string());
+        });
+        assert!(result.is_err(), "{names:?}");
+        assert_eq!(names[0], "folder/a.csv");
     }
 
     #[test]
     fn a_file_that_is_not_an_archive_fails_to_open() {
         let mut file = tempfile::NamedTempFile::new().unwrap();
         file.write_all(b"PK\x03\x04 then nothing of a zip").unwrap();
-        assert!(each_member(file.path(), 1 << 20, &mut |_, _| {}).is_err());
+        let reopened = std::fs::File::open(file.path()).unwrap();
+        assert!(each_zip_member(reopened, 1 << 20, &mut |_, _| {}).is_err());
     }
 }

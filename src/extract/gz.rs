@@ -5,19 +5,15 @@
 //! multi-member file (`cat a.gz b.gz`) is read. A corrupt or cut stream surfaces as a read error
 //! from the inner extractor, after the cells decoded before it.
 
-use std::io::{BufRead, BufReader};
+use std::io::{self, BufRead, BufReader};
 
 use flate2::bufread::MultiGzDecoder;
 
+use super::FileKind;
 use super::text::SNIFF_LEN;
-use super::{ExtractError, FileKind};
 
 /// The two magic bytes that open every gzip member.
 pub const MAGIC: [u8; 2] = [0x1F, 0x8B];
-
-/// Runs the extractor of the sniffed kind (`None`: binary, unreadable) over decompressed bytes.
-pub(crate) type Inner<'a> =
-    dyn FnMut(Option<FileKind>, &mut dyn BufRead) -> Result<(), ExtractError> + 'a;
 
 /// Size of the buffer holding decompressed bytes.
 const BUF_LEN: usize = 64 * 1024;
@@ -36,22 +32,28 @@ pub fn inner_name(file_name: &str) -> &str {
     }
 }
 
-/// Decompresses `input`, sniffs the kind of the decompressed bytes (with the name the file had
-/// before compression), and hands both to `inner`, which runs that kind's extractor.
-pub(crate) fn extract(
-    input: &mut dyn BufRead,
+/// Decompresses `input` as it is read.
+pub(crate) fn decompress(input: &mut dyn BufRead) -> BufReader<MultiGzDecoder<&mut dyn BufRead>> {
+    BufReader::with_capacity(BUF_LEN, MultiGzDecoder::new(input))
+}
+
+/// The kind of the file `decoded` holds, sniffed from its first bytes and the name the file had
+/// before compression (`None`: binary, unreadable). An error when the first bytes cannot be
+/// decompressed.
+pub(crate) fn sniff_inner(
+    decoded: &mut impl BufRead,
     file_name: &str,
-    inner: &mut Inner<'_>,
-) -> Result<(), ExtractError> {
-    let mut decoded = BufReader::with_capacity(BUF_LEN, MultiGzDecoder::new(input));
+) -> io::Result<Option<FileKind>> {
     let head = decoded.fill_buf()?;
-    let kind = FileKind::sniff(&head[..head.len().min(SNIFF_LEN)], inner_name(file_name));
-    inner(kind, &mut decoded)
+    Ok(FileKind::sniff(
+        &head[..head.len().min(SNIFF_LEN)],
+        inner_name(file_name),
+    ))
 }
 
 #[cfg(test)]
 mod tests {
-    use std::io::Write;
+    use std::io::{Read, Write};
 
     use super::*;
 
@@ -61,25 +63,23 @@ mod tests {
         encoder.finish().expect("in-memory write")
     }
 
-    fn run(bytes: &[u8], name: &str) -> (Option<FileKind>, Vec<u8>, Result<(), ExtractError>) {
-        let mut seen = (None, Vec::new());
+    /// The kind sniffed in `bytes` decompressed, and all they decompress to.
+    fn run(bytes: &[u8], name: &str) -> (Option<FileKind>, io::Result<Vec<u8>>) {
         let mut input = bytes;
-        let result = extract(&mut input, name, &mut |kind, inner| {
-            seen.0 = kind;
-            inner.read_to_end(&mut seen.1)?;
-            Ok(())
-        });
-        (seen.0, seen.1, result)
+        let mut decoded = decompress(&mut input);
+        let kind = sniff_inner(&mut decoded, name).unwrap_or(None);
+        let mut all = Vec::new();
+        let read = decoded.read_to_end(&mut all).map(|_| all);
+        (kind, read)
     }
 
     #[test]
     fn inner_kind_is_sniffed_from_decompressed_bytes() {
         let sql = b"--\n-- PostgreSQL database dump\n--\n";
-        let (kind, bytes, result) = run(&gzip(sql), "backup.sql.gz");
-        result.expect("valid gzip");
+        let (kind, bytes) = run(&gzip(sql), "backup.sql.gz");
         assert_eq!(kind, Some(FileKind::Sql));
-        assert_eq!(bytes, sql);
-        let (kind, _, _) = run(&gzip(b"hello"), "notes.txt.gz");
+        assert_eq!(bytes.expect("valid gzip"), sql);
+        let (kind, _) = run(&gzip(b"hello"), "notes.txt.gz");
         assert_eq!(kind, Some(FileKind::Text));
     }
 
@@ -87,14 +87,14 @@ mod tests {
     fn members_are_concatenated() {
         let mut bytes = gzip(b"one\n");
         bytes.extend(gzip(b"two\n"));
-        assert_eq!(run(&bytes, "x.gz").1, b"one\ntwo\n");
+        assert_eq!(run(&bytes, "x.gz").1.unwrap(), b"one\ntwo\n");
     }
 
     #[test]
     fn cut_stream_is_a_read_error() {
         let bytes = gzip(&b"x@example.com\n".repeat(1000));
-        let (_, _, result) = run(&bytes[..bytes.len() / 2], "x.gz");
-        assert!(matches!(result, Err(ExtractError::Io(_))), "{result:?}");
+        let (_, result) = run(&bytes[..bytes.len() / 2], "x.gz");
+        assert!(result.is_err());
     }
 
     #[test]

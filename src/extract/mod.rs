@@ -127,6 +127,9 @@ pub enum FileKind {
     PgArchive,
     /// A zip archive named `.zip`: each member is read as a file of its own.
     Zip,
+    /// A tar archive (`.tar`, or inside gzip: `.tar.gz`, `.tgz`): each member is read as a file
+    /// of its own.
+    Tar,
 }
 
 /// Extensions whose files may be content-sniffed as CSV: exports are often misnamed, but a
@@ -139,7 +142,7 @@ impl FileKind {
     /// Chooses a kind from the first bytes of a file and its name, or `None` when the file is
     /// binary in a format piimap does not read (a NUL byte in the first block, no UTF-16 BOM).
     ///
-    /// Magic bytes first: SQLite, gzip, a pg_dump archive (`PGDMP`), a zip holding a workbook
+    /// Magic bytes first: SQLite, gzip, tar (`ustar`), a pg_dump archive (`PGDMP`), a zip holding a workbook
     /// (OpenDocument mimetype or `xl/` parts, or a workbook extension), a zip archive named
     /// `.zip` (other zip-based files, such as `.docx` or `.jar`, are not read), an OLE container
     /// (`xls`, unless named like another Office file). Then text: a scanner's report (piimap's
@@ -155,6 +158,9 @@ impl FileKind {
         }
         if gz::is_gzip(head) {
             return Some(FileKind::Gzip);
+        }
+        if archive::is_tar(head) {
+            return Some(FileKind::Tar);
         }
         if head.starts_with(sql::PG_ARCHIVE_MAGIC) {
             return Some(FileKind::PgArchive);
@@ -212,6 +218,7 @@ impl FileKind {
             FileKind::Gzip => "gzip",
             FileKind::PgArchive => "pg_archive",
             FileKind::Zip => "zip",
+            FileKind::Tar => "tar",
         }
     }
 }

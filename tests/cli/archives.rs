@@ -41,6 +41,7 @@ fn notes(report: &Value, kind: &str) -> Vec<(String, String)> {
 }
 
 /// exports.zip is made by Info-ZIP's zip from other fixtures (scripts/make-archive-fixtures.sh).
+/// The zip inside it is opened from memory.
 #[test]
 fn zip_members_are_scanned_like_the_files_they_hold() {
     let archive = fixture("archive/exports.zip");
@@ -60,21 +61,20 @@ fn zip_members_are_scanned_like_the_files_they_hold() {
         assert_eq!(in_archive, on_disk, "{member}");
     }
     assert_eq!(
-        report["summary"]["files_scanned"], 6,
-        "the five and padding.txt"
+        report["summary"]["files_scanned"], 7,
+        "the five, padding.txt and inner.zip!customers.csv"
+    );
+    assert_eq!(
+        findings_at(&report, &format!("{archive}!inner.zip!customers.csv")),
+        findings_at(&report, &format!("{archive}!customers.csv")),
+        "an archive inside is opened"
     );
     assert_eq!(
         notes(&report, "skipped"),
-        [
-            (
-                format!("{archive}!inner.zip"),
-                "zip archive inside an archive (not opened)".to_string()
-            ),
-            (
-                format!("{archive}!secret.txt"),
-                "encrypted member of a zip archive (not read)".to_string()
-            ),
-        ]
+        [(
+            format!("{archive}!secret.txt"),
+            "encrypted member of a zip archive (not read)".to_string()
+        )]
     );
     assert_eq!(notes(&report, "errors"), []);
     assert!(
@@ -100,7 +100,7 @@ fn a_member_is_held_to_max_file_size_by_its_decompressed_size() {
                 && reason == "larger than --max-file-size (204800 bytes > 102400 bytes)"),
         "{skipped:?}"
     );
-    assert_eq!(report["summary"]["files_scanned"], 5);
+    assert_eq!(report["summary"]["files_scanned"], 6);
 }
 
 #[test]
@@ -165,5 +165,66 @@ fn damaged_empty_and_other_zip_based_files_are_listed_and_the_scan_goes_on() {
                 "zip-based file in no format piimap reads (only .zip archives are opened)".into()
             ),
         ]
+    );
+}
+
+/// backup.tar.gz is made by GNU tar and gzip (scripts/make-archive-fixtures.sh); exports.zip
+/// inside it is opened too, from memory.
+#[test]
+fn tar_gz_members_and_a_zip_inside_are_scanned_like_the_files_they_hold() {
+    let backup = fixture("archive/backup.tar.gz");
+    let (_, report) = scan_json(&[&backup]);
+    for (member, original) in [
+        ("customers.csv", "csv/customers.csv"),
+        ("json/users.json", "json/users.json"),
+        ("exports.zip!contacts.xlsx", "sheet/contacts.xlsx"),
+        ("exports.zip!inner.zip!customers.csv", "csv/customers.csv"),
+    ] {
+        let in_archive = findings_at(&report, &format!("{backup}!{member}"));
+        let (_, alone) = scan_json(&[&fixture(original)]);
+        assert_eq!(
+            in_archive,
+            findings_at(&alone, &fixture(original)),
+            "{member}"
+        );
+    }
+    let skipped = notes(&report, "skipped");
+    assert!(
+        skipped.contains(&(
+            format!("{backup}!latest.csv"),
+            "link in a tar archive (not followed)".to_string()
+        )),
+        "{skipped:?}"
+    );
+    assert_eq!(notes(&report, "errors"), []);
+}
+
+/// Archives are opened four levels deep: a zip holding backup.tar.gz reaches the zip inside
+/// exports.zip at the fifth, which is listed as skipped.
+#[test]
+fn archives_nested_deeper_than_four_levels_are_not_opened() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let outer = dir.path().join("outer.zip");
+    let mut writer = zip::ZipWriter::new(fs::File::create(&outer).unwrap());
+    writer
+        .start_file("backup.tar.gz", zip::write::SimpleFileOptions::default())
+        .unwrap();
+    writer
+        .write_all(&fs::read(fixture("archive/backup.tar.gz")).unwrap())
+        .unwrap();
+    writer.finish().unwrap();
+    let outer = outer.to_str().unwrap();
+    let (_, report) = scan_json(&[outer]);
+    let nested = format!("{outer}!backup.tar.gz!exports.zip");
+    assert!(!findings_at(&report, &format!("{nested}!customers.csv")).is_empty());
+    let skipped = notes(&report, "skipped");
+    assert!(
+        skipped.contains(&(
+            format!("{nested}!inner.zip"),
+            "zip file nested more than 4 archives or compressed files deep (not opened)"
+                .to_string()
+        )),
+        "{skipped:?}"
     );
 }
