@@ -10,10 +10,14 @@
 //! in file order and spills them to a temporary file past [`findings::MEMORY_LIMIT`]; the data
 //! map and the summary are counted as findings are made, so memory does not grow with the
 //! number of findings.
+//!
+//! Two parts live beside this one: `archive` opens gzip-compressed files and zip and tar
+//! archives and scans their members as files of their own, and `collector` turns the matches
+//! of a file's cells into findings.
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
@@ -22,13 +26,16 @@ use rayon::prelude::*;
 
 use crate::config::ScanConfig;
 use crate::datamap;
-use crate::detect::{Detector, Match, Scratch, ignore};
-use crate::extract::archive::Member;
-use crate::extract::{self, Cell, Escape, ExtractError, FileKind, Sampling, char_count};
-use crate::finding::{self, Evidence, FindingEncoder, Parts, RuleParts};
+use crate::detect::Detector;
+use crate::extract::{self, Cell, ExtractError, FileKind, Sampling};
 use crate::report::findings::{self, Findings, Lines, Spool};
 use crate::report::{Report, Summary, Tool};
 use crate::walk::{self, FileNote, Origin, SourceFile, WalkError};
+
+mod archive;
+mod collector;
+
+use collector::Collector;
 
 /// Read buffer per file: large enough that the first fill holds the sniffed head.
 const READ_BUFFER: usize = 256 * 1024;
@@ -367,10 +374,6 @@ fn scan_file(
     scan_stream(file, reader, place, &context)
 }
 
-/// How many archives and compressed files deep a file is still opened: a zip in a `.tar.gz`
-/// in a zip is read, anything inside it is not.
-const MAX_ARCHIVE_DEPTH: u8 = 4;
-
 /// Where the findings of a file go: its index in walk order, under which its batches are
 /// handed over (the members of an archive share their archive's), and the number of batches
 /// handed over under that index so far.
@@ -433,140 +436,20 @@ fn scan_kind(
     file: &SourceFile,
     kind: FileKind,
     input: &mut dyn BufRead,
-    mut place: FilePlace<'_>,
+    place: FilePlace<'_>,
     context: &ScanContext<'_>,
 ) -> Outcome {
-    let is_container = matches!(kind, FileKind::Gzip | FileKind::Zip | FileKind::Tar);
-    if is_container && place.depth >= MAX_ARCHIVE_DEPTH {
-        return Outcome::Skipped(format!(
-            "{kind} file nested more than {MAX_ARCHIVE_DEPTH} archives or compressed files \
-             deep (not opened)"
-        ));
-    }
     match kind {
-        FileKind::Gzip => scan_gzip(file, input, place.inner(), context),
-        FileKind::Zip => scan_zip(file, input, place, context),
-        FileKind::Tar => {
-            let max_size = context.config.walk.max_file_size;
-            scan_members(file, kind, place, context, &mut |visit| {
-                extract::archive::each_tar_member(input, max_size, visit)
-                    .map_err(|err| format!("tar archive cannot be read: {err}"))
-            })
+        FileKind::Gzip | FileKind::Zip | FileKind::Tar => {
+            archive::open(file, kind, input, place, context)
         }
-        _ => collect_findings(file, kind, input, place, context),
-    }
-}
-
-/// Undoes gzip and scans what it holds, under the compressed file's name.
-fn scan_gzip(
-    file: &SourceFile,
-    input: &mut dyn BufRead,
-    place: FilePlace<'_>,
-    context: &ScanContext<'_>,
-) -> Outcome {
-    let mut decoded = extract::gz::decompress(input);
-    let kind = match extract::gz::sniff_inner(&mut decoded, &file.display) {
-        Ok(Some(kind)) => kind,
-        Ok(None) => {
-            return Outcome::Failed("gzip holds a binary file in no format piimap reads".into());
-        }
-        Err(err) => return Outcome::Failed(format!("read failed: {err}")),
-    };
-    let streamed = SourceFile {
-        origin: Origin::Stdin,
-        ..file.clone()
-    };
-    scan_kind(&streamed, kind, &mut decoded, place, context)
-}
-
-/// Scans the members of a zip archive: read from its path when it is a file on disk, else
-/// (inside another archive, gzip-compressed, on standard input) from memory, up to
-/// `--max-file-size`.
-fn scan_zip(
-    file: &SourceFile,
-    input: &mut dyn BufRead,
-    place: FilePlace<'_>,
-    context: &ScanContext<'_>,
-) -> Outcome {
-    let max_size = context.config.walk.max_file_size;
-    let cannot_read = |err: zip::result::ZipError| format!("zip archive cannot be read: {err}");
-    if let (Origin::File(path), 0) = (&file.origin, place.depth) {
-        let opened = match File::open(path) {
-            Ok(opened) => opened,
-            Err(err) => return Outcome::Failed(format!("cannot open: {err}")),
-        };
-        return scan_members(file, FileKind::Zip, place, context, &mut |visit| {
-            extract::archive::each_zip_member(BufReader::new(&opened), max_size, visit)
-                .map_err(cannot_read)
-        });
-    }
-    let mut bytes = Vec::new();
-    if let Err(err) = input.take(max_size + 1).read_to_end(&mut bytes) {
-        return Outcome::Failed(format!("read failed: {err}"));
-    }
-    if bytes.len() as u64 > max_size {
-        return Outcome::Skipped(format!(
-            "zip archive larger than --max-file-size ({max_size} bytes), read in memory as it \
-             is not a file on disk"
-        ));
-    }
-    scan_members(file, FileKind::Zip, place, context, &mut |visit| {
-        extract::archive::each_zip_member(io::Cursor::new(&bytes), max_size, visit)
-            .map_err(cannot_read)
-    })
-}
-
-/// Scans each member an archive reader hands to its visitor as a file of its own, named
-/// `archive!member` in reports. An archive that fails after some members keeps them, and the
-/// archive itself is listed with the error.
-fn scan_members(
-    file: &SourceFile,
-    kind: FileKind,
-    mut place: FilePlace<'_>,
-    context: &ScanContext<'_>,
-    read: &mut dyn FnMut(&mut extract::archive::Visit<'_>) -> Result<(), String>,
-) -> Outcome {
-    let mut members = Vec::new();
-    let mut visit = |name: &str, member: Member<'_>| {
-        let display = format!(
-            "{}{}{name}",
-            file.display,
-            extract::archive::MEMBER_SEPARATOR
-        );
-        let outcome = match member {
-            Member::Skipped(reason) => Outcome::Skipped(reason),
-            Member::Unreadable(reason) => Outcome::Failed(reason),
-            Member::Readable(reader) => {
-                let member_file = SourceFile {
-                    display: display.clone(),
-                    origin: Origin::Stdin,
-                    size: 0,
-                };
-                scan_stream(&member_file, Box::new(reader), place.inner(), context)
-            }
-        };
-        members.push((display, outcome));
-    };
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&mut visit)));
-    let failure = match read {
-        Ok(Ok(())) => None,
-        Ok(Err(reason)) => Some(reason),
-        Err(_) => Some(
-            "internal error in the archive reader (a bug: please report it); members before it \
-             are kept"
-                .to_string(),
-        ),
-    };
-    match failure {
-        None if members.is_empty() => {
-            Outcome::Skipped(format!("{kind} archive with no files in it"))
-        }
-        None => Outcome::Archive(members),
-        Some(reason) if members.is_empty() => Outcome::Failed(reason),
-        Some(reason) => {
-            members.push((file.display.clone(), Outcome::Failed(reason)));
-            Outcome::Archive(members)
-        }
+        FileKind::Text
+        | FileKind::Csv
+        | FileKind::Json
+        | FileKind::Spreadsheet(_)
+        | FileKind::Sql
+        | FileKind::Sqlite
+        | FileKind::PgArchive => collect_findings(file, kind, input, place, context),
     }
 }
 
@@ -579,22 +462,21 @@ fn collect_findings(
     context: &ScanContext<'_>,
 ) -> Outcome {
     let (config, detector) = (context.config, context.detector);
-    let mut collector = Collector::new(file, config, detector, (place.index, context.outlet));
-    collector.batches = *place.batches;
+    let outlet = (place.index, context.outlet);
+    let mut collector = Collector::new(file, config, detector, outlet, *place.batches);
     let mut sampling = Sampling::new(config.sample_rows);
     let result = guard_panic(kind, || {
         extract_cells(kind, file, input, &mut sampling, &mut |cell| {
             collector.add(&cell)
         })
     });
-    let ignored = collector.ignored;
-    let (mut fields, tally, batches) = collector.finish();
-    *place.batches = batches;
-    fields.sampled = sampling.cut().to_vec();
+    let mut collected = collector.finish();
+    *place.batches = collected.batches;
+    collected.fields.sampled = sampling.cut().to_vec();
     Outcome::Scanned {
-        fields,
-        tally,
-        ignored,
+        fields: collected.fields,
+        tally: collected.tally,
+        ignored: collected.ignored,
         bytes: 0,
         error: result.err().map(|err| err.to_string()),
     }
@@ -662,322 +544,6 @@ fn guard_panic(
             ),
         })
     })
-}
-
-/// Occurrence counter key of a fingerprint: a 64-bit hash of rule, container, field and
-/// masked value. A file can hold hundreds of thousands of distinct masked values (phone
-/// numbers keep their shape and last four digits); 16 bytes per entry keep that to a few
-/// megabytes, where the strings themselves took over a hundred.
-type OccurrenceKey = u64;
-
-/// The [`OccurrenceKey`] of a finding: foldhash's quality hasher with its fixed seed (the
-/// same within one run, which is all the counter needs). A collision would only shift one
-/// occurrence number (fingerprints stay distinct); among a million keys its odds are about
-/// one in thirty million.
-fn occurrence_key(rule: &str, cell: &Cell<'_>, masked: &str) -> OccurrenceKey {
-    use std::hash::BuildHasher;
-    foldhash::quality::FixedState::default().hash_one((rule, cell.container, cell.field, masked))
-}
-
-/// Turns the matches of each cell of one file into findings, fingerprints and counts them,
-/// and hands them to the outlet in batches.
-struct Collector<'a> {
-    file: &'a SourceFile,
-    config: &'a ScanConfig,
-    detector: &'a Detector,
-    /// The file's index in walk order, and where its batches go.
-    outlet: (usize, &'a Outlet<'a>),
-    matches: Vec<Match>,
-    scratch: Scratch,
-    /// Encodes the file's findings.
-    encoder: FindingEncoder,
-    /// The batch being filled, and the number of batches handed over.
-    findings: Lines,
-    batches: u64,
-    /// Findings so far per fingerprint key, for the occurrence number.
-    seen: foldhash::HashMap<OccurrenceKey, u64>,
-    tally: datamap::FindingTally,
-    fields: datamap::FieldTally,
-    matched_rules: Vec<usize>,
-    ignored: u64,
-}
-
-impl<'a> Collector<'a> {
-    fn new(
-        file: &'a SourceFile,
-        config: &'a ScanConfig,
-        detector: &'a Detector,
-        outlet: (usize, &'a Outlet<'a>),
-    ) -> Self {
-        Collector {
-            file,
-            config,
-            detector,
-            outlet,
-            matches: Vec::new(),
-            scratch: Scratch::default(),
-            encoder: FindingEncoder::new(&file.display),
-            findings: Lines::with_capacity(findings::BATCH),
-            batches: 0,
-            seen: foldhash::HashMap::default(),
-            tally: datamap::FindingTally::default(),
-            fields: datamap::FieldTally::default(),
-            matched_rules: Vec::new(),
-            ignored: 0,
-        }
-    }
-
-    fn add(&mut self, cell: &Cell<'_>) {
-        self.matches.clear();
-        self.detector
-            .detect_in(cell, &mut self.scratch, &mut self.matches);
-        self.matches
-            .retain(|m| m.confidence >= self.config.min_confidence);
-        self.matches.sort_by_key(|m| m.start);
-        if let Some(field) = cell.field {
-            self.count_field(cell, field);
-        }
-        let mut lines = LineTracker::new(cell);
-        // Taken out while findings are pushed, and put back to keep its allocation.
-        let matches = std::mem::take(&mut self.matches);
-        let has_marker = !matches.is_empty() && ignore::has_marker(cell.text);
-        for m in &matches {
-            if has_marker
-                && ignore::is_ignored(cell.text, m.start, &self.detector.rules()[m.rule].id)
-            {
-                self.ignored += 1;
-                continue;
-            }
-            let (line, column) = lines.position_of(m.start);
-            let raw = String::from_utf8_lossy(&cell.text[m.start..m.end]);
-            let spot = Spot {
-                rule: m.rule,
-                confidence: m.confidence,
-                evidence: Evidence::Value,
-                position: (line, column),
-                test_value: m.test_value,
-            };
-            self.push(&spot, cell, &raw);
-        }
-        self.matches = matches;
-    }
-
-    /// Counts the cell's value and matches for its field; at the field's first value, records
-    /// which rules its name names and reports the field-name rules that name it.
-    fn count_field(&mut self, cell: &Cell<'_>, field: &str) {
-        let Some((slot, is_new)) = self.fields.count(cell.container, field) else {
-            return;
-        };
-        if is_new {
-            self.name_field(cell, field, slot);
-        }
-        self.matched_rules.clear();
-        self.matched_rules
-            .extend(self.matches.iter().map(|m| m.rule));
-        self.matched_rules.sort_unstable();
-        self.matched_rules.dedup();
-        let rules = self.detector.rules();
-        let count = self.fields.slot_mut(slot);
-        for &rule in &self.matched_rules {
-            let id = &rules[rule].id;
-            match count.matched.get_mut(id) {
-                Some(values) => *values += 1,
-                None => {
-                    count.matched.insert(id.clone(), 1);
-                }
-            }
-        }
-    }
-
-    fn name_field(&mut self, cell: &Cell<'_>, field: &str, slot: usize) {
-        let rules = self.detector.rules();
-        let named = self
-            .detector
-            .value_rules_named_by(field)
-            .map(|i| rules[i].id.clone());
-        self.fields.slot_mut(slot).named.extend(named);
-        let first_line = String::from_utf8_lossy(cell.text);
-        let first_line: String = first_line
-            .lines()
-            .next()
-            .unwrap_or("")
-            .chars()
-            .take(64)
-            .collect();
-        for (rule, confidence) in self.detector.name_rules(field) {
-            // A value rule reported by the field's name (a phone column holding placeholders)
-            // is not reported twice at one spot when the first value is already a match.
-            let found_by_value = self.matches.iter().any(|m| m.rule == rule);
-            if confidence >= self.config.min_confidence && !found_by_value {
-                let spot = Spot {
-                    rule,
-                    confidence,
-                    evidence: Evidence::FieldName,
-                    position: (cell.line, cell.column),
-                    test_value: false,
-                };
-                self.push(&spot, cell, &first_line);
-            }
-        }
-    }
-
-    /// Makes the finding at `spot` in `cell`, holding `raw` masked: fingerprints it (the n-th
-    /// finding of the file with the same rule, place and masked value gets occurrence n),
-    /// counts it, encodes it, and hands the batch over when it is full.
-    fn push(&mut self, spot: &Spot, cell: &Cell<'_>, raw: &str) {
-        let rule = &self.detector.rules()[spot.rule];
-        let masked = masked(spot.evidence, raw);
-        let occurrence = self
-            .seen
-            .entry(occurrence_key(&rule.id, cell, &masked))
-            .or_default();
-        let fingerprint = finding::fingerprint(
-            &rule.id,
-            &self.file.display,
-            cell.container,
-            cell.field,
-            &masked,
-            *occurrence,
-        );
-        *occurrence += 1;
-        let place = (self.file.display.as_str(), cell.container, cell.field);
-        self.tally.count(place, &rule.id, spot.evidence);
-        let rule_parts = RuleParts {
-            index: spot.rule,
-            id: &rule.id,
-            category: rule.category,
-            severity: rule.severity,
-        };
-        let parts = Parts {
-            confidence: spot.confidence,
-            evidence: spot.evidence,
-            line: spot.position.0,
-            column: spot.position.1,
-            container: cell.container,
-            field: cell.field,
-            locator: cell.locator,
-            value: if self.config.show_values {
-                raw
-            } else {
-                &masked
-            },
-            fingerprint: &fingerprint,
-            test_value: spot.test_value,
-        };
-        let encoder = &mut self.encoder;
-        self.findings.push_with(rule.severity, |out| {
-            encoder.encode(&rule_parts, &parts, out)
-        });
-        if self.findings.len() >= findings::BATCH {
-            self.hand_over();
-        }
-    }
-
-    fn hand_over(&mut self) {
-        let (index, outlet) = self.outlet;
-        let full = Lines::with_capacity(findings::BATCH);
-        outlet.batch(
-            index,
-            self.batches,
-            std::mem::replace(&mut self.findings, full),
-        );
-        self.batches += 1;
-    }
-
-    /// Hands over the last batch; returns the file's field counts, its findings' tally and
-    /// the number of batches handed over under its index.
-    fn finish(mut self) -> (datamap::FileFields, datamap::FindingTally, u64) {
-        if !self.findings.is_empty() {
-            self.hand_over();
-        }
-        let fields = datamap::FileFields {
-            path: self.file.display.clone(),
-            counts: self.fields.into_counts(),
-            sampled: Vec::new(),
-        };
-        (fields, self.tally, self.batches)
-    }
-}
-
-/// Where a finding is, of which rule, and how sure.
-struct Spot {
-    rule: usize,
-    confidence: f64,
-    evidence: Evidence,
-    /// 1-based line and character column.
-    position: (u64, u64),
-    test_value: bool,
-}
-
-/// `raw` as a report shows it. A finding by field name holds the field's first value, often
-/// free text (a name, an address, a diagnosis): the last characters that [`finding::mask`]
-/// keeps of a number would give too much away there, so every letter and digit goes.
-fn masked(evidence: Evidence, raw: &str) -> String {
-    match evidence {
-        Evidence::FieldName => finding::mask_all(raw),
-        Evidence::Value => finding::mask(raw),
-    }
-}
-
-/// Converts byte offsets in a cell, visited in increasing order, to 1-based line and character
-/// column, reading each byte of the text at most once. Columns count the characters of the
-/// source: an escape decoded in the text (`\"` in JSON) counts as written.
-struct LineTracker<'c> {
-    text: &'c [u8],
-    escapes: &'c [Escape],
-    line: u64,
-    line_start: usize,
-    line_start_column: u64,
-    /// Offset up to which the text has been read, and its characters since the line's start:
-    /// a line holding 300,000 matches is read once, not once per match.
-    read_to: usize,
-    chars_on_line: u64,
-    /// Escapes passed so far, and the characters they add on the current line.
-    escapes_passed: usize,
-    extra_on_line: u64,
-}
-
-impl<'c> LineTracker<'c> {
-    fn new(cell: &Cell<'c>) -> Self {
-        LineTracker {
-            text: cell.text,
-            escapes: cell.escapes,
-            line: cell.line,
-            line_start: 0,
-            line_start_column: cell.column,
-            read_to: 0,
-            chars_on_line: 0,
-            escapes_passed: 0,
-            extra_on_line: 0,
-        }
-    }
-
-    fn position_of(&mut self, offset: usize) -> (u64, u64) {
-        let segment = &self.text[self.read_to..offset];
-        match memchr::memrchr(b'\n', segment) {
-            Some(last) => {
-                self.line += memchr::memchr_iter(b'\n', segment).count() as u64;
-                self.line_start = self.read_to + last + 1;
-                self.line_start_column = 1;
-                self.chars_on_line = char_count(&segment[last + 1..]);
-                self.extra_on_line = 0;
-            }
-            None => self.chars_on_line += char_count(segment),
-        }
-        self.read_to = offset;
-        while let Some(escape) = self.escapes.get(self.escapes_passed)
-            && escape.at <= offset
-        {
-            if escape.at > self.line_start {
-                self.extra_on_line += u64::from(escape.extra);
-            }
-            self.escapes_passed += 1;
-        }
-        (
-            self.line,
-            self.line_start_column + self.chars_on_line + self.extra_on_line,
-        )
-    }
 }
 
 /// Counts the bytes consumed through a `BufRead`.
@@ -1088,59 +654,5 @@ mod tests {
         expected.extend(&lines);
         assert_eq!(*lock(&recorder.0), expected);
         assert!(in_order.waiting.is_empty());
-    }
-
-    #[test]
-    fn escapes_shift_columns_on_their_own_line_only() {
-        // Source `"a""b` then a line break, then `c jane`: the `""` is one `"` in the text.
-        let escapes = [Escape { at: 2, extra: 1 }];
-        let cell = Cell {
-            column: 2,
-            escapes: &escapes,
-            ..Cell::plain(b"a\"b\nc jane", 7)
-        };
-        let mut lines = LineTracker::new(&cell);
-        assert_eq!(lines.position_of(2), (7, 5), "b after the escape");
-        assert_eq!(lines.position_of(6), (8, 3), "jane on the next line");
-    }
-
-    #[test]
-    fn line_tracker_counts_lines_and_characters_from_offset_to_offset() {
-        let text = "ab\ncdé f\ng".as_bytes();
-        let cell = Cell::plain(text, 7);
-        let mut lines = LineTracker::new(&cell);
-        assert_eq!(lines.position_of(1), (7, 2));
-        assert_eq!(lines.position_of(4), (8, 2));
-        assert_eq!(lines.position_of(4), (8, 2));
-        assert_eq!(lines.position_of(8), (8, 5), "é is one character");
-        assert_eq!(lines.position_of(10), (9, 1));
-    }
-
-    #[test]
-    fn occurrence_keys_tell_every_part_apart() {
-        let cell = Cell {
-            field: Some("email"),
-            ..Cell::plain(b"j.doe@example.com", 3)
-        };
-        let key = occurrence_key("email", &cell, "j***@example.com");
-        assert_eq!(key, occurrence_key("email", &cell, "j***@example.com"));
-        assert_ne!(key, occurrence_key("email", &cell, "k***@example.com"));
-        assert_ne!(key, occurrence_key("phone", &cell, "j***@example.com"));
-        let moved = Cell { line: 90, ..cell };
-        assert_eq!(key, occurrence_key("email", &moved, "j***@example.com"));
-        let elsewhere = Cell {
-            field: None,
-            ..cell
-        };
-        assert_ne!(key, occurrence_key("email", &elsewhere, "j***@example.com"));
-        let contained = Cell {
-            container: Some("email"),
-            field: None,
-            ..cell
-        };
-        assert_ne!(
-            occurrence_key("email", &contained, "j***@example.com"),
-            occurrence_key("email", &elsewhere, "j***@example.com")
-        );
     }
 }

@@ -1,0 +1,151 @@
+//! Opening what holds files: gzip-compressed files and zip and tar archives. Each member of
+//! an archive is scanned as a file of its own, named `archive!member`, from the stream the
+//! archive reader hands over; an archive inside an archive is opened too, down to
+//! [`MAX_ARCHIVE_DEPTH`] levels.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+
+use super::{FilePlace, Outcome, ScanContext, scan_kind, scan_stream};
+use crate::extract::archive::{self, Member};
+use crate::extract::{self, FileKind};
+use crate::walk::{Origin, SourceFile};
+
+/// How many archives and compressed files deep a file is still opened: a zip in a `.tar.gz`
+/// in a zip is read, anything inside it is not.
+const MAX_ARCHIVE_DEPTH: u8 = 4;
+
+/// Opens `input`, a gzip-compressed file or an archive, and scans what it holds; one nested
+/// deeper than [`MAX_ARCHIVE_DEPTH`] is skipped.
+pub(super) fn open(
+    file: &SourceFile,
+    kind: FileKind,
+    input: &mut dyn BufRead,
+    mut place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+) -> Outcome {
+    if place.depth >= MAX_ARCHIVE_DEPTH {
+        return Outcome::Skipped(format!(
+            "{kind} file nested more than {MAX_ARCHIVE_DEPTH} archives or compressed files \
+             deep (not opened)"
+        ));
+    }
+    match kind {
+        FileKind::Gzip => scan_gzip(file, input, place.inner(), context),
+        FileKind::Zip => scan_zip(file, input, place, context),
+        _ => {
+            let max_size = context.config.walk.max_file_size;
+            scan_members(file, kind, place, context, &mut |visit| {
+                archive::each_tar_member(input, max_size, visit)
+                    .map_err(|err| format!("tar archive cannot be read: {err}"))
+            })
+        }
+    }
+}
+
+/// Undoes gzip and scans what it holds, under the compressed file's name.
+fn scan_gzip(
+    file: &SourceFile,
+    input: &mut dyn BufRead,
+    place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+) -> Outcome {
+    let mut decoded = extract::gz::decompress(input);
+    let kind = match extract::gz::sniff_inner(&mut decoded, &file.display) {
+        Ok(Some(kind)) => kind,
+        Ok(None) => {
+            return Outcome::Failed("gzip holds a binary file in no format piimap reads".into());
+        }
+        Err(err) => return Outcome::Failed(format!("read failed: {err}")),
+    };
+    let streamed = SourceFile {
+        origin: Origin::Stdin,
+        ..file.clone()
+    };
+    scan_kind(&streamed, kind, &mut decoded, place, context)
+}
+
+/// Scans the members of a zip archive: read from its path when it is a file on disk, else
+/// (inside another archive, gzip-compressed, on standard input) from memory, up to
+/// `--max-file-size`.
+fn scan_zip(
+    file: &SourceFile,
+    input: &mut dyn BufRead,
+    place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+) -> Outcome {
+    let max_size = context.config.walk.max_file_size;
+    let cannot_read = |err: zip::result::ZipError| format!("zip archive cannot be read: {err}");
+    if let (Origin::File(path), 0) = (&file.origin, place.depth) {
+        let opened = match File::open(path) {
+            Ok(opened) => opened,
+            Err(err) => return Outcome::Failed(format!("cannot open: {err}")),
+        };
+        return scan_members(file, FileKind::Zip, place, context, &mut |visit| {
+            archive::each_zip_member(BufReader::new(&opened), max_size, visit).map_err(cannot_read)
+        });
+    }
+    let mut bytes = Vec::new();
+    if let Err(err) = input.take(max_size + 1).read_to_end(&mut bytes) {
+        return Outcome::Failed(format!("read failed: {err}"));
+    }
+    if bytes.len() as u64 > max_size {
+        return Outcome::Skipped(format!(
+            "zip archive larger than --max-file-size ({max_size} bytes), read in memory as it \
+             is not a file on disk"
+        ));
+    }
+    scan_members(file, FileKind::Zip, place, context, &mut |visit| {
+        archive::each_zip_member(io::Cursor::new(&bytes), max_size, visit).map_err(cannot_read)
+    })
+}
+
+/// Scans each member an archive reader hands to its visitor as a file of its own, named
+/// `archive!member` in reports. An archive that fails after some members keeps them, and the
+/// archive itself is listed with the error.
+fn scan_members(
+    file: &SourceFile,
+    kind: FileKind,
+    mut place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+    read: &mut dyn FnMut(&mut archive::Visit<'_>) -> Result<(), String>,
+) -> Outcome {
+    let mut members = Vec::new();
+    let mut visit = |name: &str, member: Member<'_>| {
+        let display = format!("{}{}{name}", file.display, archive::MEMBER_SEPARATOR);
+        let outcome = match member {
+            Member::Skipped(reason) => Outcome::Skipped(reason),
+            Member::Unreadable(reason) => Outcome::Failed(reason),
+            Member::Readable(reader) => {
+                let member_file = SourceFile {
+                    display: display.clone(),
+                    origin: Origin::Stdin,
+                    size: 0,
+                };
+                scan_stream(&member_file, Box::new(reader), place.inner(), context)
+            }
+        };
+        members.push((display, outcome));
+    };
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&mut visit)));
+    let failure = match read {
+        Ok(Ok(())) => None,
+        Ok(Err(reason)) => Some(reason),
+        Err(_) => Some(
+            "internal error in the archive reader (a bug: please report it); members before it \
+             are kept"
+                .to_string(),
+        ),
+    };
+    match failure {
+        None if members.is_empty() => {
+            Outcome::Skipped(format!("{kind} archive with no files in it"))
+        }
+        None => Outcome::Archive(members),
+        Some(reason) if members.is_empty() => Outcome::Failed(reason),
+        Some(reason) => {
+            members.push((file.display.clone(), Outcome::Failed(reason)));
+            Outcome::Archive(members)
+        }
+    }
+}
