@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates fixtures/archive/exports.zip with Info-ZIP's zip, the archiver most exports are
 # made with, from other fixtures: a CSV, a JSON file in a folder, a workbook, a gzip-compressed
-# pg_dump, a SQLite database, 200 KB of text that compresses to 1 KB, an archive inside the
-# archive and one encrypted member; and backup.tar.gz, made by GNU tar. The results are
-# committed: `cargo test` never needs zip or tar.
+# pg_dump, a SQLite database, a Word document, 200 KB of text that compresses to 1 KB, an
+# archive inside the archive and one encrypted member; and backup.tar.gz, made by GNU tar. The
+# results are committed: `cargo test` never needs zip or tar.
 #
 # Usage: scripts/make-archive-fixtures.sh   (from anywhere; installs zip if missing)
 set -euo pipefail
@@ -25,6 +25,7 @@ cp "$root/fixtures/json/users.json" "$work/exports/json/"
 cp "$root/fixtures/sheet/contacts.xlsx" "$work/exports/"
 cp "$root/fixtures/sql/pg_copy.sql.gz" "$work/exports/"
 cp "$root/fixtures/sql/shop.sqlite" "$work/exports/"
+cp "$root/fixtures/document/letter.docx" "$work/exports/"
 (cd "$work/exports" && zip -q -X inner.zip customers.csv)
 echo "Jane Doe, SSN 536-90-4399" > "$work/exports/secret.txt"
 { yes "no personal data on this line" || true; } | head -c 204800 > "$work/exports/padding.txt"
@@ -32,7 +33,7 @@ echo "Jane Doe, SSN 536-90-4399" > "$work/exports/secret.txt"
 rm -f "$out/exports.zip"
 # -X leaves out owners and extra file times; the folder json/ gets an entry of its own.
 (cd "$work/exports" && zip -q -X -r "$out/exports.zip" customers.csv json contacts.xlsx \
-    pg_copy.sql.gz shop.sqlite padding.txt inner.zip)
+    pg_copy.sql.gz shop.sqlite letter.docx padding.txt inner.zip)
 (cd "$work/exports" && zip -q -X -P not-a-secret "$out/exports.zip" secret.txt)
 unzip -l "$out/exports.zip"
 

@@ -12,6 +12,7 @@ pub mod archive;
 mod biff;
 mod compound;
 pub mod csv;
+pub mod document;
 pub mod gz;
 mod header;
 pub mod json;
@@ -117,6 +118,8 @@ pub enum FileKind {
     Json,
     /// A workbook read sheet by sheet.
     Spreadsheet(sheet::Workbook),
+    /// A Word, PowerPoint or OpenDocument text document, read paragraph by paragraph.
+    Document(document::Document),
     /// A SQL dump or script: pg_dump plain format, mysqldump, hand-written SQL.
     Sql,
     /// A SQLite 3 database file (read by path, not streamed).
@@ -144,7 +147,8 @@ impl FileKind {
     ///
     /// Magic bytes first: SQLite, gzip, tar (`ustar`), a pg_dump archive (`PGDMP`), a zip holding a workbook
     /// (OpenDocument mimetype or `xl/` parts, or a workbook extension), a zip archive named
-    /// `.zip` (other zip-based files, such as `.docx` or `.jar`, are not read), an OLE container
+    /// `.zip`, a document (see [`document::Document::sniff`]; other zip-based files, such as
+    /// `.jar`, are not read), an OLE container
     /// (`xls`, unless named like another Office file). Then text: a scanner's report (piimap's
     /// own, a SARIF log) is plain text (see the `tool_report` module); JSON when it opens with `{`
     /// or `[` and parses up to the end of `head` (UTF-16 with a BOM is CSV or plain text,
@@ -169,7 +173,9 @@ impl FileKind {
             return Some(FileKind::Zip);
         }
         if archive::is_zip(head) {
-            return sniff_zip(head, &ext).map(FileKind::Spreadsheet);
+            return sniff_zip(head, &ext)
+                .map(FileKind::Spreadsheet)
+                .or_else(|| document::Document::sniff(head, &ext).map(FileKind::Document));
         }
         if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
             let other_office = ["doc", "dot", "ppt", "pps", "msg", "vsd", "pub", "mpp"];
@@ -213,6 +219,7 @@ impl FileKind {
             FileKind::Csv => "csv",
             FileKind::Json => "json",
             FileKind::Spreadsheet(workbook) => workbook.as_str(),
+            FileKind::Document(document) => document.as_str(),
             FileKind::Sql => "sql",
             FileKind::Sqlite => "sqlite",
             FileKind::Gzip => "gzip",
@@ -332,7 +339,11 @@ mod tests {
             Some(FileKind::Spreadsheet(Workbook::Xlsb))
         );
         assert_eq!(FileKind::sniff(zip, "a.zip"), Some(FileKind::Zip));
-        assert_eq!(FileKind::sniff(zip, "a.docx"), None);
+        assert_eq!(
+            FileKind::sniff(zip, "a.docx"),
+            Some(FileKind::Document(document::Document::Docx))
+        );
+        assert_eq!(FileKind::sniff(zip, "a.jar"), None);
         let ods =
             b"PK\x03\x04\x14\x00\x00\x00mimetypeapplication/vnd.oasis.opendocument.spreadsheet";
         assert_eq!(

@@ -416,7 +416,9 @@ fn scan_stream(
     let mut outcome = scan_kind(file, kind, &mut reader, place, context);
     if let Outcome::Scanned { bytes, .. } = &mut outcome {
         *bytes = match kind {
-            FileKind::Spreadsheet(_) | FileKind::Sqlite => reader.bytes.max(file.size),
+            FileKind::Spreadsheet(_) | FileKind::Document(_) | FileKind::Sqlite => {
+                reader.bytes.max(file.size)
+            }
             _ => reader.bytes,
         };
     }
@@ -447,6 +449,7 @@ fn scan_kind(
         | FileKind::Csv
         | FileKind::Json
         | FileKind::Spreadsheet(_)
+        | FileKind::Document(_)
         | FileKind::Sql
         | FileKind::Sqlite
         | FileKind::PgArchive => collect_findings(file, kind, input, place, context),
@@ -482,8 +485,8 @@ fn collect_findings(
     }
 }
 
-/// Why a binary file is not read: a zip-based file that is neither a workbook nor named
-/// `.zip` (a `.docx`, a `.jar`) is told apart from other binary files.
+/// Why a binary file is not read: a zip-based file that is neither a workbook, a document nor
+/// named `.zip` (a `.jar`) is told apart from other binary files.
 fn unread_binary_reason(head: &[u8]) -> String {
     if extract::archive::is_zip(head) {
         "zip-based file in no format piimap reads (only .zip archives are opened)".into()
@@ -508,6 +511,10 @@ fn extract_cells(
         FileKind::Spreadsheet(format) => match &file.origin {
             Origin::File(path) => extract::sheet::extract_path(path, format, sampling, emit),
             Origin::Stdin => extract::sheet::extract_reader(input, format, sampling, emit),
+        },
+        FileKind::Document(format) => match &file.origin {
+            Origin::File(path) => extract::document::extract_path(path, format, emit),
+            Origin::Stdin => extract::document::extract_reader(input, format, emit),
         },
         FileKind::Sql => {
             let known = match &file.origin {

@@ -53,6 +53,7 @@ fn zip_members_are_scanned_like_the_files_they_hold() {
         ("contacts.xlsx", "sheet/contacts.xlsx"),
         ("pg_copy.sql.gz", "sql/pg_copy.sql.gz"),
         ("shop.sqlite", "sql/shop.sqlite"),
+        ("letter.docx", "document/letter.docx"),
     ] {
         let in_archive = findings_at(&report, &format!("{archive}!{member}"));
         let (_, alone) = scan_json(&[&fixture(original)]);
@@ -61,8 +62,8 @@ fn zip_members_are_scanned_like_the_files_they_hold() {
         assert_eq!(in_archive, on_disk, "{member}");
     }
     assert_eq!(
-        report["summary"]["files_scanned"], 7,
-        "the five, padding.txt and inner.zip!customers.csv"
+        report["summary"]["files_scanned"], 8,
+        "the six, padding.txt and inner.zip!customers.csv"
     );
     assert_eq!(
         findings_at(&report, &format!("{archive}!inner.zip!customers.csv")),
@@ -100,7 +101,7 @@ fn a_member_is_held_to_max_file_size_by_its_decompressed_size() {
                 && reason == "larger than --max-file-size (204800 bytes > 102400 bytes)"),
         "{skipped:?}"
     );
-    assert_eq!(report["summary"]["files_scanned"], 6);
+    assert_eq!(report["summary"]["files_scanned"], 7);
 }
 
 #[test]
@@ -127,13 +128,13 @@ fn ndjson_streams_members_in_the_order_of_the_report() {
 }
 
 /// A damaged archive is an error of its own, an empty one is skipped, and zip-based files
-/// that are not `.zip` archives (a Word document) are skipped with a reason saying so.
+/// that are neither archives nor documents (a Java archive) are skipped with a reason saying so.
 #[test]
 fn damaged_empty_and_other_zip_based_files_are_listed_and_the_scan_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let whole = fs::read(fixture("archive/exports.zip")).unwrap();
     fs::write(dir.path().join("cut.zip"), &whole[..whole.len() / 2]).unwrap();
-    fs::write(dir.path().join("letter.docx"), &whole).unwrap();
+    fs::write(dir.path().join("tool.jar"), &whole).unwrap();
     let mut empty = b"PK\x05\x06".to_vec();
     empty.extend([0u8; 18]);
     fs::write(dir.path().join("empty.zip"), empty).unwrap();
@@ -161,7 +162,7 @@ fn damaged_empty_and_other_zip_based_files_are_listed_and_the_scan_goes_on() {
         [
             ("empty.zip".into(), "zip archive with no files in it".into()),
             (
-                "letter.docx".into(),
+                "tool.jar".into(),
                 "zip-based file in no format piimap reads (only .zip archives are opened)".into()
             ),
         ]

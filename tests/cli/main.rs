@@ -3,6 +3,7 @@
 mod accuracy;
 mod archives;
 mod core;
+mod documents;
 mod dumps;
 mod exports;
 mod gate;

@@ -1,0 +1,83 @@
+//! Word and OpenDocument text documents, written by LibreOffice from one source
+//! (`scripts/make-document-fixtures.sh`): read paragraph by paragraph from body, header and
+//! footnotes.
+
+use std::collections::BTreeSet;
+use std::fs;
+
+use serde_json::Value;
+
+use crate::support::{fixture, scan_json};
+
+/// (rule, container, line) of each finding of `report`.
+fn found(report: &Value) -> BTreeSet<(String, String, u64)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let location = &f["location"];
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                location["container"].as_str().unwrap_or("").to_string(),
+                location["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn expected(body: &str, header: &str, footnote: (&str, u64)) -> BTreeSet<(String, String, u64)> {
+    [
+        ("us_ssn", body, 3),
+        ("phone", body, 3),
+        ("iban", body, 4),
+        ("email", body, 6),
+        ("email", header, 1),
+        ("email", footnote.0, footnote.1),
+    ]
+    .iter()
+    .map(|(rule, part, line)| (rule.to_string(), part.to_string(), *line))
+    .collect()
+}
+
+#[test]
+fn a_letter_in_docx_and_odt_gives_the_same_findings_by_paragraph() {
+    let (code, docx) = scan_json(&[&fixture("document/letter.docx")]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        found(&docx),
+        expected("document", "header1", ("footnotes", 3))
+    );
+    // OpenDocument keeps headers in styles.xml and a footnote inside its paragraph.
+    let (_, odt) = scan_json(&[&fixture("document/letter.odt")]);
+    assert_eq!(found(&odt), expected("content", "styles", ("content", 5)));
+    for report in [&docx, &odt] {
+        let text = report.to_string();
+        assert!(
+            !text.contains("536-90-4399") && !text.contains("jane"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_damaged_document_is_an_error_and_one_in_an_archive_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let letter = fs::read(fixture("document/letter.docx")).unwrap();
+    fs::write(dir.path().join("cut.docx"), &letter[..letter.len() / 2]).unwrap();
+    let (_, report) = scan_json(&[dir.path().join("cut.docx").to_str().unwrap()]);
+    let reason = report["errors"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("document cannot be opened: "),
+        "{reason}"
+    );
+    let (_, in_archive) = scan_json(&[&fixture("archive/exports.zip")]);
+    let (_, alone) = scan_json(&[&fixture("document/letter.docx")]);
+    let members: Vec<&Value> = in_archive["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"].as_str().unwrap().ends_with("!letter.docx"))
+        .collect();
+    assert_eq!(members.len(), alone["findings"].as_array().unwrap().len());
+}
