@@ -1,27 +1,34 @@
 #!/usr/bin/env bash
 # Regenerates the document fixtures in fixtures/document/ from fixtures/document/source/, using
-# LibreOffice headless as the real writer of docx and odt. The results are committed:
+# LibreOffice headless as the real writer of docx, odt and pptx. The results are committed:
 # `cargo test` never needs LibreOffice.
 #
-# Usage: scripts/make-document-fixtures.sh   (from anywhere; installs LibreOffice Writer if missing)
+# Usage: scripts/make-document-fixtures.sh   (from anywhere; installs LibreOffice Writer and
+# Impress if missing)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 src="$root/fixtures/document/source"
 out="$root/fixtures/document"
 
-# Writer, not only the soffice command: a machine with LibreOffice Calc alone cannot load text.
-if ! dpkg-query -W -f='${Status}' libreoffice-writer-nogui 2>/dev/null | grep -q installed \
-    && ! dpkg-query -W -f='${Status}' libreoffice-writer 2>/dev/null | grep -q installed; then
-    apt-get update
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libreoffice-writer-nogui
-fi
+# Writer and Impress, not only the soffice command: with LibreOffice Calc alone, text and
+# presentations cannot be loaded.
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q installed; }
+for part in writer impress; do
+    if ! installed "libreoffice-$part-nogui" && ! installed "libreoffice-$part"; then
+        apt-get update
+        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+            "libreoffice-$part-nogui"
+    fi
+done
 
 profile="$(mktemp -d)"
 trap 'rm -rf "$profile"' EXIT
-for target in docx odt; do
-    soffice -env:UserInstallation="file://$profile" --headless --convert-to "$target" \
-        --outdir "$out" "$src/letter.fodt" >/dev/null
-done
+convert() {
+    soffice -env:UserInstallation="file://$profile" --headless --convert-to "$1" \
+        --outdir "$out" "$2" >/dev/null
+}
+convert docx "$src/letter.fodt"
+convert odt "$src/letter.fodt"
+convert pptx "$src/slides.fodp"
 ls -l "$out"

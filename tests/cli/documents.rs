@@ -1,6 +1,6 @@
-//! Word and OpenDocument text documents, written by LibreOffice from one source
-//! (`scripts/make-document-fixtures.sh`): read paragraph by paragraph from body, header and
-//! footnotes.
+//! Word, OpenDocument text and PowerPoint documents, written by LibreOffice
+//! (`scripts/make-document-fixtures.sh`): read paragraph by paragraph from body, header,
+//! footnotes, slides and speaker notes.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -80,4 +80,19 @@ fn a_damaged_document_is_an_error_and_one_in_an_archive_is_read() {
         .filter(|f| f["path"].as_str().unwrap().ends_with("!letter.docx"))
         .collect();
     assert_eq!(members.len(), alone["findings"].as_array().unwrap().len());
+}
+
+#[test]
+fn a_presentation_is_read_slide_by_slide_with_its_speaker_notes() {
+    let (_, report) = scan_json(&[&fixture("document/slides.pptx")]);
+    let expected: BTreeSet<(String, String, u64)> = [
+        ("phone", "slide1", 2),
+        ("email", "slide1", 2),
+        ("iban", "slide2", 1),
+        ("us_ssn", "notesSlide2", 1),
+    ]
+    .iter()
+    .map(|(rule, part, line)| (rule.to_string(), part.to_string(), *line))
+    .collect();
+    assert_eq!(found(&report), expected);
 }
