@@ -15,41 +15,44 @@ use crate::walk::{Origin, SourceFile};
 /// in a zip is read, anything inside it is not.
 const MAX_ARCHIVE_DEPTH: u8 = 4;
 
-/// Opens `input`, a gzip-compressed file or an archive, and scans what it holds; one nested
-/// deeper than [`MAX_ARCHIVE_DEPTH`] is skipped.
-pub(super) fn open(
-    file: &SourceFile,
-    kind: FileKind,
-    input: &mut dyn BufRead,
-    mut place: FilePlace<'_>,
-    context: &ScanContext<'_>,
-) -> Outcome {
-    if place.depth >= MAX_ARCHIVE_DEPTH {
-        return Outcome::Skipped(format!(
+/// The outcome of a gzip-compressed file or archive nested deeper than [`MAX_ARCHIVE_DEPTH`]
+/// levels in others, which is not opened.
+fn too_deep(kind: FileKind, place: &FilePlace<'_>) -> Option<Outcome> {
+    (place.depth >= MAX_ARCHIVE_DEPTH).then(|| {
+        Outcome::Skipped(format!(
             "{kind} file nested more than {MAX_ARCHIVE_DEPTH} archives or compressed files \
              deep (not opened)"
-        ));
-    }
-    match kind {
-        FileKind::Gzip => scan_gzip(file, input, place.inner(), context),
-        FileKind::Zip => scan_zip(file, input, place, context),
-        _ => {
-            let max_size = context.config.walk.max_file_size;
-            scan_members(file, kind, place, context, &mut |visit| {
-                archive::each_tar_member(input, max_size, visit)
-                    .map_err(|err| format!("tar archive cannot be read: {err}"))
-            })
-        }
-    }
+        ))
+    })
 }
 
-/// Undoes gzip and scans what it holds, under the compressed file's name.
-fn scan_gzip(
+/// Scans the members of the tar archive streamed from `input`.
+pub(super) fn scan_tar(
     file: &SourceFile,
     input: &mut dyn BufRead,
     place: FilePlace<'_>,
     context: &ScanContext<'_>,
 ) -> Outcome {
+    if let Some(skipped) = too_deep(FileKind::Tar, &place) {
+        return skipped;
+    }
+    let max_size = context.config.walk.max_file_size;
+    scan_members(file, FileKind::Tar, place, context, &mut |visit| {
+        archive::each_tar_member(input, max_size, visit)
+            .map_err(|err| format!("tar archive cannot be read: {err}"))
+    })
+}
+
+/// Undoes gzip and scans what it holds, under the compressed file's name.
+pub(super) fn scan_gzip(
+    file: &SourceFile,
+    input: &mut dyn BufRead,
+    mut place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+) -> Outcome {
+    if let Some(skipped) = too_deep(FileKind::Gzip, &place) {
+        return skipped;
+    }
     let mut decoded = extract::gz::decompress(input);
     let kind = match extract::gz::sniff_inner(&mut decoded, &file.display) {
         Ok(Some(kind)) => kind,
@@ -62,18 +65,21 @@ fn scan_gzip(
         origin: Origin::Stdin,
         ..file.clone()
     };
-    scan_kind(&streamed, kind, &mut decoded, place, context)
+    scan_kind(&streamed, kind, &mut decoded, place.inner(), context)
 }
 
 /// Scans the members of a zip archive: read from its path when it is a file on disk, else
 /// (inside another archive, gzip-compressed, on standard input) from memory, up to
 /// `--max-file-size`.
-fn scan_zip(
+pub(super) fn scan_zip(
     file: &SourceFile,
     input: &mut dyn BufRead,
     place: FilePlace<'_>,
     context: &ScanContext<'_>,
 ) -> Outcome {
+    if let Some(skipped) = too_deep(FileKind::Zip, &place) {
+        return skipped;
+    }
     let max_size = context.config.walk.max_file_size;
     let cannot_read = |err: zip::result::ZipError| format!("zip archive cannot be read: {err}");
     if let (Origin::File(path), 0) = (&file.origin, place.depth) {
@@ -91,8 +97,8 @@ fn scan_zip(
     }
     if bytes.len() as u64 > max_size {
         return Outcome::Skipped(format!(
-            "zip archive larger than --max-file-size ({max_size} bytes), read in memory as it \
-             is not a file on disk"
+            "zip archive larger than --max-file-size ({max_size} bytes); one inside another \
+             file is read in memory"
         ));
     }
     scan_members(file, FileKind::Zip, place, context, &mut |visit| {

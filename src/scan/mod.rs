@@ -419,7 +419,14 @@ fn scan_stream(
             FileKind::Spreadsheet(_) | FileKind::Document(_) | FileKind::Sqlite => {
                 reader.bytes.max(file.size)
             }
-            _ => reader.bytes,
+            FileKind::Text
+            | FileKind::Csv
+            | FileKind::Json
+            | FileKind::Sql
+            | FileKind::PgArchive
+            | FileKind::Gzip
+            | FileKind::Zip
+            | FileKind::Tar => reader.bytes,
         };
     }
     outcome
@@ -442,9 +449,9 @@ fn scan_kind(
     context: &ScanContext<'_>,
 ) -> Outcome {
     match kind {
-        FileKind::Gzip | FileKind::Zip | FileKind::Tar => {
-            archive::open(file, kind, input, place, context)
-        }
+        FileKind::Gzip => archive::scan_gzip(file, input, place, context),
+        FileKind::Zip => archive::scan_zip(file, input, place, context),
+        FileKind::Tar => archive::scan_tar(file, input, place, context),
         FileKind::Text
         | FileKind::Csv
         | FileKind::Json
