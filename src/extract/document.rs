@@ -44,7 +44,7 @@ impl Document {
     /// sit in (`word/`, `ppt/`).
     pub fn sniff(head: &[u8], ext: &str) -> Option<Document> {
         let holds = |needle: &[u8]| memchr::memmem::find(head, needle).is_some();
-        if holds(b"application/vnd.oasis.opendocument.text") {
+        if holds(b"application/vnd.oasis.opendocument.text") || matches!(ext, "odt" | "ott") {
             Some(Document::Odt)
         } else if matches!(ext, "docx" | "docm" | "dotx" | "dotm") || holds(b"word/") {
             Some(Document::Docx)
