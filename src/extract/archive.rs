@@ -35,6 +35,33 @@ pub fn is_zip(head: &[u8]) -> bool {
     head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06")
 }
 
+/// The compressed and archive formats piimap recognises but does not open, by their magic
+/// bytes: the name a skip reason gives them.
+const UNOPENED: [(&[u8], &str); 5] = [
+    (b"7z\xBC\xAF\x27\x1C", "7-Zip archive"),
+    (b"Rar!\x1A\x07", "RAR archive"),
+    (b"\xFD7zXZ\x00", "xz-compressed file"),
+    (b"\x28\xB5\x2F\xFD", "zstd-compressed file"),
+    (b"BZh", "bzip2-compressed file"),
+];
+
+/// The name of the archive or compressed format `head` starts with, when piimap does not
+/// open it (7-Zip, RAR, xz, zstd, bzip2).
+pub fn unopened_format(head: &[u8]) -> Option<&'static str> {
+    UNOPENED
+        .iter()
+        .find(|(magic, _)| head.starts_with(magic))
+        .filter(|(magic, _)| *magic != b"BZh" || is_bzip2(head))
+        .map(|(_, name)| *name)
+}
+
+/// `BZh`, a block size digit, then the magic number of the first block.
+fn is_bzip2(head: &[u8]) -> bool {
+    head.len() >= 10
+        && (b'1'..=b'9').contains(&head[3])
+        && head[4..10] == *b"\x31\x41\x59\x26\x53\x59"
+}
+
 /// True for a tar archive's first block: POSIX (`ustar\0`) and GNU (`ustar  `) headers carry
 /// `ustar` at byte 257. Old v7 archives, without it, are not recognised.
 pub fn is_tar(head: &[u8]) -> bool {
@@ -332,6 +359,22 @@ mod tests {
         });
         assert!(result.is_err(), "{names:?}");
         assert_eq!(names[0], "folder/a.csv");
+    }
+
+    #[test]
+    fn formats_not_opened_are_named_by_their_magic_bytes() {
+        assert_eq!(
+            unopened_format(b"7z\xBC\xAF\x27\x1C\x00\x04"),
+            Some("7-Zip archive")
+        );
+        assert_eq!(
+            unopened_format(b"Rar!\x1A\x07\x01\x00"),
+            Some("RAR archive")
+        );
+        let bzip2 = b"BZh91AY&SY\x00\x01";
+        assert_eq!(unopened_format(bzip2), Some("bzip2-compressed file"));
+        assert_eq!(unopened_format(b"BZh is a word\x00"), None);
+        assert_eq!(unopened_format(b"\x00\x01\x02"), None);
     }
 
     #[test]
