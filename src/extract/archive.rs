@@ -77,15 +77,44 @@ pub fn each_zip_member(
     visit: &mut Visit<'_>,
 ) -> Result<(), ZipError> {
     let mut archive = ZipArchive::new(source)?;
+    for entry in zip_entries(&archive, max_size)? {
+        match entry.skip {
+            Some(reason) => visit(&entry.name, Member::Skipped(reason)),
+            None => match read_zip_member(&mut archive, entry.index, max_size) {
+                Ok(mut member) => visit(&entry.name, Member::Readable(&mut member)),
+                Err(reason) => visit(&entry.name, Member::Unreadable(reason)),
+            },
+        }
+    }
+    Ok(())
+}
+
+/// A file in a zip archive, as its central directory lists it.
+pub struct ZipEntry {
+    /// Its position in the archive.
+    pub index: usize,
+    /// Its path in the archive.
+    pub name: String,
+    /// Why it is not read (encrypted, a link, too large), or `None`.
+    pub skip: Option<String>,
+}
+
+/// The files of `archive` (folders left out), with the reason each one not to read is
+/// skipped for; `max_size` bounds the size a member may declare.
+pub fn zip_entries<R: Read + Seek>(
+    archive: &ZipArchive<R>,
+    max_size: u64,
+) -> Result<Vec<ZipEntry>, ZipError> {
+    let mut entries = Vec::new();
     for index in 0..archive.len() {
         let entry = archive.by_index_data(index)?;
+        if entry.is_dir() {
+            continue;
+        }
         let name = entry.name().map_or_else(
             |_| String::from_utf8_lossy(entry.name_raw()).into_owned(),
             |name| name.into_owned(),
         );
-        if entry.is_dir() {
-            continue;
-        }
         let skip = if entry.encrypted() {
             Some("encrypted member of a zip archive (not read)".to_string())
         } else if entry.is_symlink() {
@@ -93,22 +122,22 @@ pub fn each_zip_member(
         } else {
             too_large(entry.size(), max_size)
         };
-        if let Some(reason) = skip {
-            visit(&name, Member::Skipped(reason));
-            continue;
-        }
-        match archive.by_index(index) {
-            Ok(member) => visit(
-                &name,
-                Member::Readable(&mut SizeLimit::new(member, max_size)),
-            ),
-            Err(err) => visit(
-                &name,
-                Member::Unreadable(format!("cannot be read from the zip archive: {err}")),
-            ),
-        }
+        entries.push(ZipEntry { index, name, skip });
     }
-    Ok(())
+    Ok(entries)
+}
+
+/// The decompressed bytes of the member at `index`, cut off with an error past `max_size`;
+/// the reason when the archive cannot give them (an unsupported compression method).
+pub fn read_zip_member<R: Read + Seek>(
+    archive: &mut ZipArchive<R>,
+    index: usize,
+    max_size: u64,
+) -> Result<impl Read + '_, String> {
+    archive
+        .by_index(index)
+        .map(|member| SizeLimit::new(member, max_size))
+        .map_err(|err| format!("cannot be read from the zip archive: {err}"))
 }
 
 /// Reads the tar archive streamed from `input` and calls `visit` with each member. Fails when

@@ -5,6 +5,10 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+use rayon::prelude::*;
+use zip::ZipArchive;
 
 use super::{FilePlace, Outcome, ScanContext, scan_kind, scan_stream};
 use crate::extract::archive::{self, Member};
@@ -83,6 +87,9 @@ pub(super) fn scan_zip(
     let max_size = context.config.walk.max_file_size;
     let cannot_read = |err: zip::result::ZipError| format!("zip archive cannot be read: {err}");
     if let (Origin::File(path), 0) = (&file.origin, place.depth) {
+        if context.outlet.in_order.is_none() {
+            return scan_zip_in_parallel(file, path, place, context);
+        }
         let opened = match File::open(path) {
             Ok(opened) => opened,
             Err(err) => return Outcome::Failed(format!("cannot open: {err}")),
@@ -106,6 +113,88 @@ pub(super) fn scan_zip(
     })
 }
 
+/// Scans the members of the zip archive at `path` on all worker threads, each thread with an
+/// archive reader of its own. Member `n`'s batches are numbered from `(n + 1) << 32`, so the
+/// report keeps them in archive order whichever thread finishes first; findings streamed as
+/// NDJSON, which must leave in order as they come, take the one-thread path instead.
+fn scan_zip_in_parallel(
+    file: &SourceFile,
+    path: &Path,
+    place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+) -> Outcome {
+    let max_size = context.config.walk.max_file_size;
+    let open = || -> Result<ZipArchive<BufReader<File>>, String> {
+        let opened = File::open(path).map_err(|err| format!("cannot open: {err}"))?;
+        ZipArchive::new(BufReader::new(opened))
+            .map_err(|err| format!("zip archive cannot be read: {err}"))
+    };
+    let entries = match open().and_then(|archive| {
+        archive::zip_entries(&archive, max_size)
+            .map_err(|err| format!("zip archive cannot be read: {err}"))
+    }) {
+        Ok(entries) => entries,
+        Err(reason) => return Outcome::Failed(reason),
+    };
+    if entries.is_empty() {
+        return Outcome::Skipped("zip archive with no files in it".into());
+    }
+    let (index, depth) = (place.index, place.depth + 1);
+    let members = entries
+        .into_par_iter()
+        .enumerate()
+        .map_init(open, |reader, (number, entry)| {
+            let display = member_display(file, &entry.name);
+            let mut batches = (number as u64 + 1) << 32;
+            let member_place = FilePlace {
+                index,
+                batches: &mut batches,
+                depth,
+            };
+            let outcome = match (entry.skip, reader.as_mut()) {
+                (Some(reason), _) => Outcome::Skipped(reason),
+                (None, Err(reason)) => Outcome::Failed(reason.clone()),
+                (None, Ok(archive)) => {
+                    scan_zip_member(&display, archive, entry.index, member_place, context)
+                }
+            };
+            (display, outcome)
+        })
+        .collect();
+    Outcome::Archive(members)
+}
+
+/// Scans the member at `index` of `archive`, shown as `display`; a panic while it is read is
+/// its error.
+fn scan_zip_member(
+    display: &str,
+    archive: &mut ZipArchive<BufReader<File>>,
+    index: usize,
+    place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+) -> Outcome {
+    let max_size = context.config.walk.max_file_size;
+    let scan = || match archive::read_zip_member(archive, index, max_size) {
+        Ok(reader) => {
+            let member_file = SourceFile {
+                display: display.to_string(),
+                origin: Origin::Stdin,
+                size: 0,
+            };
+            scan_stream(&member_file, Box::new(reader), place, context)
+        }
+        Err(reason) => Outcome::Failed(reason),
+    };
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(scan)).unwrap_or_else(|_| {
+        Outcome::Failed("internal error in the zip reader (a bug: please report it)".into())
+    })
+}
+
+/// How a member is named in reports: `archive.zip!folder/member.csv`.
+fn member_display(archive: &SourceFile, member: &str) -> String {
+    format!("{}{}{member}", archive.display, archive::MEMBER_SEPARATOR)
+}
+
 /// Scans each member an archive reader hands to its visitor as a file of its own, named
 /// `archive!member` in reports. An archive that fails after some members keeps them, and the
 /// archive itself is listed with the error.
@@ -118,7 +207,7 @@ fn scan_members(
 ) -> Outcome {
     let mut members = Vec::new();
     let mut visit = |name: &str, member: Member<'_>| {
-        let display = format!("{}{}{name}", file.display, archive::MEMBER_SEPARATOR);
+        let display = member_display(file, name);
         let outcome = match member {
             Member::Skipped(reason) => Outcome::Skipped(reason),
             Member::Unreadable(reason) => Outcome::Failed(reason),

@@ -117,14 +117,18 @@ pub fn scan(
     let per_thread: Vec<Detector> = (0..pool.current_num_threads())
         .map(|_| detector.clone())
         .collect();
+    let context = ScanContext {
+        config,
+        detectors: (detector, &per_thread),
+        outlet: &outlet,
+    };
     let mut outcomes: Vec<(usize, Outcome)> = pool.install(|| {
         scan_order(&walked.files, outlet.in_order.is_some())
             .into_iter()
             .par_bridge()
             .map(|index| {
                 let file = &walked.files[index];
-                let detector = rayon::current_thread_index().map_or(detector, |i| &per_thread[i]);
-                let outcome = scan_file(file, index, config, detector, &outlet);
+                let outcome = scan_file(file, index, &context);
                 progress.file_done(files_done.fetch_add(1, Ordering::Relaxed) + 1, file.size);
                 outlet.file_done(index);
                 (index, outcome)
@@ -346,13 +350,7 @@ fn assemble(
     }
 }
 
-fn scan_file(
-    file: &SourceFile,
-    index: usize,
-    config: &ScanConfig,
-    detector: &Detector,
-    outlet: &Outlet<'_>,
-) -> Outcome {
+fn scan_file(file: &SourceFile, index: usize, context: &ScanContext<'_>) -> Outcome {
     let reader: Box<dyn io::Read + '_> = match &file.origin {
         Origin::File(path) => match File::open(path) {
             Ok(handle) => Box::new(handle),
@@ -366,12 +364,7 @@ fn scan_file(
         batches: &mut batches,
         depth: 0,
     };
-    let context = ScanContext {
-        config,
-        detector,
-        outlet,
-    };
-    scan_stream(file, reader, place, &context)
+    scan_stream(file, reader, place, context)
 }
 
 /// Where the findings of a file go: its index in walk order, under which its batches are
@@ -435,8 +428,19 @@ fn scan_stream(
 /// What every file of a scan is scanned with.
 struct ScanContext<'a> {
     config: &'a ScanConfig,
-    detector: &'a Detector,
+    /// The detector, and a copy of it for each worker thread (its caches are per thread).
+    detectors: (&'a Detector, &'a [Detector]),
     outlet: &'a Outlet<'a>,
+}
+
+impl ScanContext<'_> {
+    /// The detector of the thread this runs on.
+    fn detector(&self) -> &Detector {
+        let (shared, per_thread) = self.detectors;
+        rayon::current_thread_index()
+            .and_then(|i| per_thread.get(i))
+            .unwrap_or(shared)
+    }
 }
 
 /// Scans `input`, a file of `kind`: opens an archive or compressed file, or extracts the
@@ -471,7 +475,7 @@ fn collect_findings(
     place: FilePlace<'_>,
     context: &ScanContext<'_>,
 ) -> Outcome {
-    let (config, detector) = (context.config, context.detector);
+    let (config, detector) = (context.config, context.detector());
     let outlet = (place.index, context.outlet);
     let mut collector = Collector::new(file, config, detector, outlet, *place.batches);
     let mut sampling = Sampling::new(config.sample_rows);

@@ -104,6 +104,19 @@ fn a_member_is_held_to_max_file_size_by_its_decompressed_size() {
     assert_eq!(report["summary"]["files_scanned"], 7);
 }
 
+/// The members of a zip on disk are scanned on all threads; the report is the same at any
+/// number of threads.
+#[test]
+fn members_scanned_on_several_threads_keep_the_archive_order() {
+    let archive = fixture("archive/exports.zip");
+    let (_, one) = scan_json(&["--threads", "1", &archive]);
+    let (_, two) = scan_json(&["--threads", "2", &archive]);
+    assert!(!one["findings"].as_array().unwrap().is_empty());
+    assert_eq!(one["findings"], two["findings"]);
+    assert_eq!(one["data_map"], two["data_map"]);
+    assert_eq!(one["skipped"], two["skipped"]);
+}
+
 #[test]
 fn ndjson_streams_members_in_the_order_of_the_report() {
     let archive = fixture("archive/exports.zip");
