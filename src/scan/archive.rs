@@ -85,7 +85,6 @@ pub(super) fn scan_zip(
         return skipped;
     }
     let max_size = context.config.walk.max_file_size;
-    let cannot_read = |err: zip::result::ZipError| format!("zip archive cannot be read: {err}");
     if let (Origin::File(path), 0) = (&file.origin, place.depth) {
         if context.outlet.in_order.is_none() {
             return scan_zip_in_parallel(file, path, place, context);
@@ -95,7 +94,8 @@ pub(super) fn scan_zip(
             Err(err) => return Outcome::Failed(format!("cannot open: {err}")),
         };
         return scan_members(file, FileKind::Zip, place, context, &mut |visit| {
-            archive::each_zip_member(BufReader::new(&opened), max_size, visit).map_err(cannot_read)
+            archive::each_zip_member(BufReader::new(&opened), max_size, visit)
+                .map_err(zip_unreadable)
         });
     }
     let mut bytes = Vec::new();
@@ -109,7 +109,7 @@ pub(super) fn scan_zip(
         ));
     }
     scan_members(file, FileKind::Zip, place, context, &mut |visit| {
-        archive::each_zip_member(io::Cursor::new(&bytes), max_size, visit).map_err(cannot_read)
+        archive::each_zip_member(io::Cursor::new(&bytes), max_size, visit).map_err(zip_unreadable)
     })
 }
 
@@ -126,13 +126,11 @@ fn scan_zip_in_parallel(
     let max_size = context.config.walk.max_file_size;
     let open = || -> Result<ZipArchive<BufReader<File>>, String> {
         let opened = File::open(path).map_err(|err| format!("cannot open: {err}"))?;
-        ZipArchive::new(BufReader::new(opened))
-            .map_err(|err| format!("zip archive cannot be read: {err}"))
+        ZipArchive::new(BufReader::new(opened)).map_err(zip_unreadable)
     };
-    let entries = match open().and_then(|archive| {
-        archive::zip_entries(&archive, max_size)
-            .map_err(|err| format!("zip archive cannot be read: {err}"))
-    }) {
+    let entries = match open()
+        .and_then(|archive| archive::zip_entries(&archive, max_size).map_err(zip_unreadable))
+    {
         Ok(entries) => entries,
         Err(reason) => return Outcome::Failed(reason),
     };
@@ -188,6 +186,11 @@ fn scan_zip_member(
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(scan)).unwrap_or_else(|_| {
         Outcome::Failed("internal error in the zip reader (a bug: please report it)".into())
     })
+}
+
+/// The error of a zip archive whose directory cannot be read.
+fn zip_unreadable(err: zip::result::ZipError) -> String {
+    format!("zip archive cannot be read: {err}")
 }
 
 /// How a member is named in reports: `archive.zip!folder/member.csv`.
