@@ -121,7 +121,7 @@ fn text_parts(names: &[String], format: Document) -> Vec<(String, String)> {
         let file = name.rsplit('/').next().unwrap_or(name);
         file.strip_suffix(".xml").unwrap_or(file).to_string()
     };
-    let mut parts: Vec<&String> = match format {
+    let parts: Vec<&String> = match format {
         Document::Docx => {
             let is_text_part = |name: &str| {
                 let Some(file) = name.strip_prefix("word/") else {
@@ -157,7 +157,6 @@ fn text_parts(names: &[String], format: Document) -> Vec<(String, String)> {
             .filter_map(|part| names.iter().find(|n| n == part))
             .collect(),
     };
-    parts.dedup();
     parts.into_iter().map(|n| (n.clone(), label(n))).collect()
 }
 
