@@ -5,8 +5,9 @@
 //! `header1`, `footnotes`, `comments`, `slide3`, `content`...), `line` the paragraph's number
 //! in that part, from 1, and `column` 1. The text of a paragraph is the text of its runs (in a
 //! Word document also the text of tracked deletions, which is still in the file), with tabs and
-//! line breaks; the paragraphs of a text box or an OpenDocument footnote are read into the
-//! paragraph holding it, each on a line of its own. A document that
+//! line breaks as spaces; the paragraphs of a text box or an OpenDocument footnote are read
+//! into the paragraph holding it, after a space, so that every finding's `line` is the number
+//! of the paragraph it is in. A document that
 //! is not a readable zip, or a part whose XML breaks, ends in [`ExtractError::Malformed`] after
 //! the paragraphs read before it.
 
@@ -225,7 +226,7 @@ impl Paragraph {
                 self.number += 1;
                 self.text.clear();
             } else {
-                self.break_line();
+                self.separate();
             }
             self.depth += 1;
         } else if local == "t" || local == "delText" {
@@ -247,7 +248,7 @@ impl Paragraph {
         }
         match local.as_ref() {
             "tab" => self.text.push(b'\t'),
-            "br" | "cr" | "line-break" => self.text.push(b'\n'),
+            "br" | "cr" | "line-break" => self.separate(),
             "s" if format == Document::Odt => {
                 let count = element
                     .attributes()
@@ -266,7 +267,7 @@ impl Paragraph {
         if format.is_paragraph(local) && self.depth > 0 {
             self.depth -= 1;
             if self.depth > 0 {
-                self.break_line();
+                self.separate();
             }
             return self.depth == 0;
         }
@@ -278,10 +279,12 @@ impl Paragraph {
         false
     }
 
-    /// Ends the text's line, unless it is empty or ends one already.
-    fn break_line(&mut self) {
-        if self.text.last().is_some_and(|&b| b != b'\n') {
-            self.text.push(b'\n');
+    /// Separates what follows from the text so far with a space, unless it is empty or ends
+    /// with one: a line break, or a text box or footnote read into its paragraph. Not with a
+    /// line feed, which would make the finding's `line` count past the paragraph.
+    fn separate(&mut self) {
+        if self.text.last().is_some_and(|&b| b != b' ') {
+            self.text.push(b' ');
         }
     }
 
@@ -355,7 +358,7 @@ mod tests {
             [
                 ("document".into(), 1, "Jane Doe&Co".into()),
                 ("document".into(), 3, "SSN\t536-90-4399".into()),
-                ("document".into(), 4, "a\nb".into()),
+                ("document".into(), 4, "a b".into()),
             ]
         );
     }
@@ -368,7 +371,7 @@ mod tests {
         assert_eq!(
             paragraphs(xml, Document::Docx),
             [
-                ("document".into(), 1, "outer\ninner one\ninner two\n".into()),
+                ("document".into(), 1, "outer inner one inner two ".into()),
                 ("document".into(), 2, "next".into()),
             ]
         );
@@ -401,7 +404,7 @@ mod tests {
             [(
                 "document".into(),
                 1,
-                "IBAN DE79 1001 0010 0012 3456 78\nSee bob.smith@example.org.\n.".into()
+                "IBAN DE79 1001 0010 0012 3456 78 See bob.smith@example.org. .".into()
             )]
         );
     }
