@@ -137,6 +137,7 @@ fn ndjson_streams_members_in_the_order_of_the_report() {
         .iter()
         .map(|f| format!("{} {}", f["path"], described(f)))
         .collect();
+    assert!(!streamed.is_empty());
     assert_eq!(streamed, reported);
 }
 
