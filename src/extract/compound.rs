@@ -164,10 +164,9 @@ fn word(bytes: &[u8], at: usize) -> Option<u32> {
 fn read_fat(file: &[u8]) -> Option<Vec<u32>> {
     let header = file.get(..HEADER_LEN)?;
     let sector_size = sector_size(header)?;
-    let sector = |id: u32| {
-        let start = (usize::try_from(id).ok()? + 1).checked_mul(sector_size)?;
-        file.get(start..start.checked_add(sector_size)?)
-    };
+    // Whole sectors only: a FAT cut short by the end of the file is left to the reader.
+    let sector =
+        |id: u32| file_sector(file, sector_size, id).filter(|data| data.len() == sector_size);
     let mut difat = words(&header[HEADER_DIFAT_AT..]);
     let mut next = word(header, 68)?;
     // Each DIFAT sector lists FAT sectors and ends with the next DIFAT sector; the chain is

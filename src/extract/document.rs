@@ -307,9 +307,10 @@ impl Paragraph {
         if !self.takes_text(format) {
             return;
         }
+        let mut char_bytes = [0; 4];
         let resolved = match reference.resolve_char_ref() {
-            Ok(Some(ch)) => Some(ch.to_string()),
-            _ => quick_xml::escape::resolve_predefined_entity(reference).map(str::to_string),
+            Ok(Some(ch)) => Some(&*ch.encode_utf8(&mut char_bytes)),
+            _ => quick_xml::escape::resolve_predefined_entity(reference),
         };
         if let Some(text) = resolved {
             self.text.extend_from_slice(text.as_bytes());

@@ -10,7 +10,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use zip::ZipArchive;
 
-use super::{FilePlace, Outcome, ScanContext, scan_kind, scan_stream};
+use super::{FilePlace, Outcome, ScanContext, scan_kind, scan_stream, unless_panic};
 use crate::extract::archive::{self, Member};
 use crate::extract::{self, FileKind};
 use crate::walk::{Origin, SourceFile};
@@ -135,7 +135,7 @@ fn scan_zip_in_parallel(
         Err(reason) => return Outcome::Failed(reason),
     };
     if entries.is_empty() {
-        return Outcome::Skipped("zip archive with no files in it".into());
+        return empty(FileKind::Zip);
     }
     let (index, depth) = (place.index, place.depth + 1);
     let members = entries
@@ -173,19 +173,30 @@ fn scan_zip_member(
 ) -> Outcome {
     let max_size = context.config.walk.max_file_size;
     let scan = || match archive::read_zip_member(archive, index, max_size) {
-        Ok(reader) => {
-            let member_file = SourceFile {
-                display: display.to_string(),
-                origin: Origin::Stdin,
-                size: 0,
-            };
-            scan_stream(&member_file, Box::new(reader), place, context)
-        }
+        Ok(reader) => scan_member(display, Box::new(reader), place, context),
         Err(reason) => Outcome::Failed(reason),
     };
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(scan)).unwrap_or_else(|_| {
-        Outcome::Failed("internal error in the zip reader (a bug: please report it)".into())
-    })
+    unless_panic(FileKind::Zip, scan).unwrap_or_else(Outcome::Failed)
+}
+
+/// Scans the decompressed bytes of an archive's member, shown as `display`.
+fn scan_member(
+    display: &str,
+    reader: Box<dyn Read + '_>,
+    place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+) -> Outcome {
+    let member = SourceFile {
+        display: display.to_string(),
+        origin: Origin::Stdin,
+        size: 0,
+    };
+    scan_stream(&member, reader, place, context)
+}
+
+/// The outcome of an archive without files.
+fn empty(kind: FileKind) -> Outcome {
+    Outcome::Skipped(format!("{kind} archive with no files in it"))
 }
 
 /// The error of a zip archive whose directory cannot be read.
@@ -215,30 +226,18 @@ fn scan_members(
             Member::Skipped(reason) => Outcome::Skipped(reason),
             Member::Unreadable(reason) => Outcome::Failed(reason),
             Member::Readable(reader) => {
-                let member_file = SourceFile {
-                    display: display.clone(),
-                    origin: Origin::Stdin,
-                    size: 0,
-                };
-                scan_stream(&member_file, Box::new(reader), place.inner(), context)
+                scan_member(&display, Box::new(reader), place.inner(), context)
             }
         };
         members.push((display, outcome));
     };
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| read(&mut visit)));
-    let failure = match read {
+    let failure = match unless_panic(kind, || read(&mut visit)) {
         Ok(Ok(())) => None,
         Ok(Err(reason)) => Some(reason),
-        Err(_) => Some(
-            "internal error in the archive reader (a bug: please report it); members before it \
-             are kept"
-                .to_string(),
-        ),
+        Err(reason) => Some(format!("{reason}; members before it are kept")),
     };
     match failure {
-        None if members.is_empty() => {
-            Outcome::Skipped(format!("{kind} archive with no files in it"))
-        }
+        None if members.is_empty() => empty(kind),
         None => Outcome::Archive(members),
         Some(reason) if members.is_empty() => Outcome::Failed(reason),
         Some(reason) => {

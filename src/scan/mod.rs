@@ -70,7 +70,7 @@ enum Outcome {
     Skipped(String),
     /// Could not be opened or read at all.
     Failed(String),
-    /// A zip archive: what happened to each member, under its name in reports
+    /// An archive: what happened to each member, under its name in reports
     /// (`archive.zip!member`).
     Archive(Vec<(String, Outcome)>),
 }
@@ -551,20 +551,24 @@ fn extract_cells(
 
 /// Runs `read` over one file; a panic in it (a bug in piimap or in a library that reads the
 /// format, such as an assertion in the workbook reader on a damaged file) becomes that file's
-/// error, and the scan goes on. Its message is left out: it may quote the file.
+/// error, and the scan goes on.
 fn guard_panic(
     kind: FileKind,
     read: impl FnOnce() -> Result<(), ExtractError>,
 ) -> Result<(), ExtractError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+    unless_panic(kind, read).unwrap_or_else(|reason| {
         Err(ExtractError::Malformed {
             line: None,
-            reason: format!(
-                "internal error in the {kind} reader (a bug: please report it); findings \
-                 before it are kept"
-            ),
+            reason: format!("{reason}; findings before it are kept"),
         })
     })
+}
+
+/// Runs `work`, or says that the `reader` (a format, or an archive reader) panicked. The
+/// panic's message is left out: it may quote the file.
+fn unless_panic<T>(reader: impl std::fmt::Display, work: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .map_err(|_| format!("internal error in the {reader} reader (a bug: please report it)"))
 }
 
 /// Counts the bytes consumed through a `BufRead`.
