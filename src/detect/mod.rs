@@ -41,10 +41,11 @@ pub const TEST_VALUE_CONFIDENCE: f64 = 0.2;
 /// alone both rules them out and says which rules match, in one pass instead of two.
 const SHORT_CELL: usize = 512;
 
-/// Memory for the set search's lazy DFA. Running the set of every rule with overlapping
-/// matches needs many states; with the regex crate's default (2 MB) the DFA was rebuilt over
-/// and over and a CSV of customers scanned at half the speed.
-const WHICH_RULES_CACHE_BYTES: usize = 32 * 1024 * 1024;
+/// Memory for the lazy DFA of each search that combines the rules. The combined patterns need
+/// many states: with the regex crate's default (2 MB) the DFA was rebuilt over and over, and
+/// a CSV of customers scanned at half the speed (the set search), a tree of source code at
+/// 60% (the search for the next candidate line).
+const DFA_CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 /// One rule match inside a cell.
 #[derive(Debug, Clone, PartialEq)]
@@ -109,6 +110,7 @@ impl Detector {
             .collect();
         let keyword_gate = KeywordGate::new(&rules, &gated_rules);
         let any_rule = meta::Regex::builder()
+            .configure(meta::Config::new().hybrid_cache_capacity(DFA_CACHE_BYTES))
             .syntax(syntax::Config::new().unicode(false).utf8(false))
             .build_many(&patterns)
             .map_err(|err| DetectorError(err.to_string()))?;
@@ -119,7 +121,7 @@ impl Detector {
                     .utf8_empty(false)
                     .which_captures(WhichCaptures::None)
                     .nfa_size_limit(Some(64 * 1024 * 1024))
-                    .hybrid_cache_capacity(WHICH_RULES_CACHE_BYTES),
+                    .hybrid_cache_capacity(DFA_CACHE_BYTES),
             )
             .syntax(syntax::Config::new().unicode(false).utf8(false))
             .build_many(&patterns)

@@ -203,7 +203,11 @@ fn complete_lines(head: &[u8]) -> &[u8] {
 pub(crate) fn sniff_delimiter(head: &[u8]) -> Option<u8> {
     let complete = complete_lines(head);
     let mut best: Option<(usize, usize, u8)> = None;
-    for delimiter in DELIMITERS {
+    // A delimiter that is not there splits nothing: no reader is built for it.
+    for delimiter in DELIMITERS
+        .into_iter()
+        .filter(|&d| memchr::memchr(d, complete).is_some())
+    {
         let (agreeing, width) = consistency(complete, delimiter);
         if width < 2 || agreeing == 0 {
             continue;
