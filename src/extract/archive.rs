@@ -173,6 +173,21 @@ pub fn each_tar_member(
     Ok(())
 }
 
+/// The reason a zip-based file (a workbook, a document) is not read, if one of its parts
+/// declares more than `max_size` decompressed bytes. The zip reader stops a part at the size
+/// it declares, so the declared sizes bound what reading the file can cost: a few megabytes
+/// can otherwise decompress into gigabytes of XML that a reader holds in memory.
+pub fn oversized_part<R: Read + Seek>(
+    archive: &mut ZipArchive<R>,
+    max_size: u64,
+) -> Option<String> {
+    (0..archive.len()).find_map(|index| {
+        let part = archive.by_index_data(index).ok()?;
+        let name = String::from_utf8_lossy(part.name_raw());
+        too_large(part.size(), max_size).map(|reason| format!("part {name}: {reason}"))
+    })
+}
+
 /// The reason a member declaring `size` bytes is not read, if it is larger than `max_size`.
 fn too_large(size: u64, max_size: u64) -> Option<String> {
     (size > max_size)

@@ -17,7 +17,7 @@ use std::path::Path;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use zip::ZipArchive;
 
-use super::{Cell, ExtractError};
+use super::{Cell, ExtractError, archive};
 
 /// The document formats read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,10 +69,11 @@ impl Document {
 pub(crate) fn extract_path(
     path: &Path,
     format: Document,
+    max_part_size: u64,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
     let file = std::fs::File::open(path)?;
-    extract_document(BufReader::new(file), format, emit)
+    extract_document(BufReader::new(file), format, max_part_size, emit)
 }
 
 /// Reads a whole document from `input` (a member of an archive, standard input) into memory,
@@ -80,21 +81,26 @@ pub(crate) fn extract_path(
 pub(crate) fn extract_reader(
     input: &mut dyn BufRead,
     format: Document,
+    max_part_size: u64,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes)?;
-    extract_document(Cursor::new(bytes), format, emit)
+    extract_document(Cursor::new(bytes), format, max_part_size, emit)
 }
 
 fn extract_document(
     source: impl Read + Seek,
     format: Document,
+    max_part_size: u64,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
     let malformed = |reason: String| ExtractError::Malformed { line: None, reason };
     let mut archive = ZipArchive::new(source)
         .map_err(|err| malformed(format!("document cannot be opened: {err}")))?;
+    if let Some(reason) = archive::oversized_part(&mut archive, max_part_size) {
+        return Err(malformed(format!("document not read: {reason}")));
+    }
     let names: Vec<String> = archive.file_names().flatten().map(String::from).collect();
     let parts = text_parts(&names, format);
     if parts.is_empty() {
@@ -419,6 +425,21 @@ mod tests {
         });
         assert_eq!(seen, ["first"]);
         assert!(result.unwrap_err().contains("at byte"));
+    }
+
+    #[test]
+    fn a_part_declaring_more_than_the_limit_stops_the_document_before_any_text() {
+        let letter =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/document/letter.docx");
+        let mut cells = 0;
+        let read = extract_path(&letter, Document::Docx, u64::MAX, &mut |_| cells += 1);
+        assert!(read.is_ok() && cells > 0, "{read:?}");
+        cells = 0;
+        let refused = extract_path(&letter, Document::Docx, 100, &mut |_| cells += 1);
+        let reason = refused.unwrap_err().to_string();
+        assert!(reason.contains("document not read: part "), "{reason}");
+        assert!(reason.contains("larger than --max-file-size ("), "{reason}");
+        assert_eq!(cells, 0);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::path::Path;
 
 use calamine::{Data, DataRef, Reader, Sheets};
 
-use super::{Cell, ExtractError, Sampling, biff, compound, header};
+use super::{Cell, ExtractError, Sampling, archive, biff, compound, header};
 
 /// Rows searched for the header.
 const HEADER_SEARCH: usize = 30;
@@ -52,11 +52,12 @@ impl Workbook {
 pub(crate) fn extract_path(
     path: &Path,
     format: Workbook,
+    max_part_size: u64,
     sampling: &mut Sampling,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
     let file = BufReader::new(File::open(path)?);
-    extract_workbook(file, format, sampling, emit)
+    extract_workbook(file, format, max_part_size, sampling, emit)
 }
 
 /// Reads a whole workbook from `input` (standard input) into memory, then as
@@ -64,24 +65,28 @@ pub(crate) fn extract_path(
 pub(crate) fn extract_reader(
     input: &mut dyn BufRead,
     format: Workbook,
+    max_part_size: u64,
     sampling: &mut Sampling,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes)?;
-    extract_workbook(Cursor::new(bytes), format, sampling, emit)
+    extract_workbook(Cursor::new(bytes), format, max_part_size, sampling, emit)
 }
 
-/// Opens the workbook in `input` and reads every sheet. An `.xls` is read whole first and its
-/// container and sheet sizes checked (see [`compound`] and [`biff`]): a damaged one can make
-/// the reader loop or abort the process.
+/// Opens the workbook in `input` and reads every sheet. The parts of a zip-based workbook
+/// are checked against `max_part_size` first (see [`archive::oversized_part`]); an `.xls` is
+/// read whole first and its container and sheet sizes checked (see [`compound`] and
+/// [`biff`]): a damaged one can make the reader loop or abort the process.
 fn extract_workbook<RS: Read + Seek>(
     mut input: RS,
     format: Workbook,
+    max_part_size: u64,
     sampling: &mut Sampling,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
     if format != Workbook::Xls {
+        check_part_sizes(&mut input, max_part_size)?;
         return extract_sheets(open(input, format).map_err(unreadable)?, sampling, emit);
     }
     let mut bytes = Vec::new();
@@ -146,6 +151,25 @@ fn read_sheet<RS: Read + Seek>(
             sheet.read(|| Ok(cells.next()))
         }
     }
+}
+
+/// Fails when a part of the zip-based workbook in `input` declares more than `max_part_size`
+/// decompressed bytes, and rewinds `input` otherwise. A zip that cannot be opened is left to
+/// the workbook reader, whose error says more.
+fn check_part_sizes<RS: Read + Seek>(
+    input: &mut RS,
+    max_part_size: u64,
+) -> Result<(), ExtractError> {
+    if let Ok(mut zip) = zip::ZipArchive::new(&mut *input)
+        && let Some(reason) = archive::oversized_part(&mut zip, max_part_size)
+    {
+        return Err(ExtractError::Malformed {
+            line: None,
+            reason: format!("workbook not read: {reason}"),
+        });
+    }
+    input.rewind()?;
+    Ok(())
 }
 
 fn open<RS: Read + Seek>(input: RS, format: Workbook) -> Result<Sheets<RS>, calamine::Error> {
@@ -603,14 +627,20 @@ mod fixture_tests {
             .join("fixtures/sheet")
             .join(name);
         let mut out = Vec::new();
-        let result = extract_path(&path, format, &mut Sampling::default(), &mut |cell| {
-            out.push((
-                cell.container.unwrap_or("").to_string(),
-                cell.field.unwrap_or("").to_string(),
-                cell.locator.unwrap_or("").to_string(),
-                String::from_utf8_lossy(cell.text).into_owned(),
-            ))
-        });
+        let result = extract_path(
+            &path,
+            format,
+            u64::MAX,
+            &mut Sampling::default(),
+            &mut |cell| {
+                out.push((
+                    cell.container.unwrap_or("").to_string(),
+                    cell.field.unwrap_or("").to_string(),
+                    cell.locator.unwrap_or("").to_string(),
+                    String::from_utf8_lossy(cell.text).into_owned(),
+                ))
+            },
+        );
         (out, result)
     }
 

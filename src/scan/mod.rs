@@ -480,9 +480,15 @@ fn collect_findings(
     let mut collector = Collector::new(file, config, detector, outlet, *place.batches);
     let mut sampling = Sampling::new(config.sample_rows);
     let result = guard_panic(kind, || {
-        extract_cells(kind, file, input, &mut sampling, &mut |cell| {
-            collector.add(&cell)
-        })
+        let max_part_size = config.walk.max_file_size;
+        extract_cells(
+            kind,
+            file,
+            input,
+            max_part_size,
+            &mut sampling,
+            &mut |cell| collector.add(&cell),
+        )
     });
     let mut collected = collector.finish();
     *place.batches = collected.batches;
@@ -510,11 +516,13 @@ fn unread_binary_reason(head: &[u8]) -> String {
 }
 
 /// Runs the extractor for `kind` over `input`; workbooks and SQLite open `file`'s path
-/// instead (a workbook read from a stream, such as standard input, is buffered whole).
+/// instead (a workbook read from a stream, such as standard input, is buffered whole). The
+/// parts of a workbook or document may decompress to `max_part_size` bytes each.
 fn extract_cells(
     kind: FileKind,
     file: &SourceFile,
     input: &mut dyn BufRead,
+    max_part_size: u64,
     sampling: &mut Sampling,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
@@ -523,12 +531,18 @@ fn extract_cells(
         FileKind::Csv => extract::csv::extract(input, sampling, emit),
         FileKind::Json => extract::json::extract(input, sampling, emit),
         FileKind::Spreadsheet(format) => match &file.origin {
-            Origin::File(path) => extract::sheet::extract_path(path, format, sampling, emit),
-            Origin::Stdin => extract::sheet::extract_reader(input, format, sampling, emit),
+            Origin::File(path) => {
+                extract::sheet::extract_path(path, format, max_part_size, sampling, emit)
+            }
+            Origin::Stdin => {
+                extract::sheet::extract_reader(input, format, max_part_size, sampling, emit)
+            }
         },
         FileKind::Document(format) => match &file.origin {
-            Origin::File(path) => extract::document::extract_path(path, format, emit),
-            Origin::Stdin => extract::document::extract_reader(input, format, emit),
+            Origin::File(path) => {
+                extract::document::extract_path(path, format, max_part_size, emit)
+            }
+            Origin::Stdin => extract::document::extract_reader(input, format, max_part_size, emit),
         },
         FileKind::Sql => {
             let known = match &file.origin {

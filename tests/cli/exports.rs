@@ -402,6 +402,25 @@ fn a_sheet_spanning_every_cell_is_read_cell_by_cell() {
 }
 
 #[test]
+fn a_workbook_part_decompressing_past_max_file_size_is_an_error_of_that_file() {
+    // A 70 KB xlsx (LibreOffice) whose sheet decompresses to about 1.6 MB: a workbook's parts
+    // are held to the limit, so a few megabytes of zip cannot make gigabytes of XML in memory.
+    let path = fixture("sheet/archived_customers.xlsx");
+    let (_, read) = scan_json(&[&path]);
+    assert_eq!(read["summary"]["by_rule"]["email"], 1, "{}", read["errors"]);
+    let (code, refused) = scan_json(&["--max-file-size", "1M", &path]);
+    assert_eq!(code, 0);
+    assert_eq!(refused["summary"]["findings"], 0);
+    let reason = refused["errors"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with(
+            "workbook not read: part xl/worksheets/sheet1.xml: larger than --max-file-size ("
+        ),
+        "{reason}"
+    );
+}
+
+#[test]
 fn json_keys_that_are_addresses_are_findings_and_never_spelled_out() {
     let path = fixture("json/keyed_by_address.json");
     let (_, report) = scan_json(&[&path]);
