@@ -46,3 +46,12 @@ ln -s customers.csv "$work/backup/latest.csv"
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$work/backup" -cf - . \
     | gzip -n > "$out/backup.tar.gz"
 tar -tvzf "$out/backup.tar.gz"
+
+# split_dump.zip: a MySQL database dumped as a schema file and a data-only file (INSERTs without
+# column lists), in a folder of the zip, as MySQL's sample databases ship.
+mkdir -p "$work/split/crm"
+cp "$root/fixtures/sql/split/crm-schema.sql" "$root/fixtures/sql/split/crm-data.sql" \
+    "$work/split/crm/"
+rm -f "$out/split_dump.zip"
+(cd "$work/split" && zip -q -X -r "$out/split_dump.zip" crm)
+unzip -l "$out/split_dump.zip"

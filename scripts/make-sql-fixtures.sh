@@ -150,6 +150,11 @@ INSERT INTO `payment card` VALUES
   (2, '5555000012345672', 'ZOE ANGSTROM');
 SQL
 mysqldump --socket="$tmp/my.sock" -uroot --databases crm >"$out/mysqldump.sql"
+# The same database split the way MySQL's sample databases ship: the tables in one file, the
+# rows in another as INSERTs without column lists, which only the schema file beside it names.
+mkdir -p "$out/split"
+mysqldump --socket="$tmp/my.sock" -uroot --no-data crm >"$out/split/crm-schema.sql"
+mysqldump --socket="$tmp/my.sock" -uroot --no-create-info crm >"$out/split/crm-data.sql"
 
 # ---------------------------------------------------------------- SQLite
 rm -f "$out/shop.sqlite"

@@ -4,14 +4,15 @@
 //! [`MAX_ARCHIVE_DEPTH`] levels.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read, Seek};
 use std::path::Path;
 
 use rayon::prelude::*;
 use zip::ZipArchive;
 
 use super::{FilePlace, Outcome, ScanContext, scan_kind, scan_stream, unless_panic};
-use crate::extract::archive::{self, Member};
+use crate::extract::archive::{self, Member, ZipEntry};
+use crate::extract::sql::{self, Schemas};
 use crate::extract::{self, FileKind};
 use crate::walk::{Origin, SourceFile};
 
@@ -41,10 +42,18 @@ pub(super) fn scan_tar(
         return skipped;
     }
     let max_size = context.config.walk.max_file_size;
-    scan_members(file, FileKind::Tar, place, context, &mut |visit| {
-        archive::each_tar_member(input, max_size, visit)
-            .map_err(|err| format!("tar archive cannot be read: {err}"))
-    })
+    // Members stream by once: a dump cannot look back for a schema file before it.
+    let schemas = ArchiveSchemas::default();
+    scan_members(
+        file,
+        FileKind::Tar,
+        (place, &schemas),
+        context,
+        &mut |visit| {
+            archive::each_tar_member(input, max_size, visit)
+                .map_err(|err| format!("tar archive cannot be read: {err}"))
+        },
+    )
 }
 
 /// Undoes gzip and scans what it holds, under the compressed file's name.
@@ -65,11 +74,23 @@ pub(super) fn scan_gzip(
         }
         Err(err) => return Outcome::Failed(format!("read failed: {err}")),
     };
+    // A compressed dump on disk reads the schema files beside it, as it would uncompressed.
+    let beside = match (&file.origin, kind) {
+        (Origin::File(path), FileKind::Sql) => Some(extract::sql::sibling_schemas(path)),
+        _ => None,
+    };
     let streamed = SourceFile {
         origin: Origin::Stdin,
         ..file.clone()
     };
-    scan_kind(&streamed, kind, &mut decoded, place.inner(), context)
+    let schemas = beside.as_ref().or(place.schemas);
+    scan_kind(
+        &streamed,
+        kind,
+        &mut decoded,
+        place.within(schemas),
+        context,
+    )
 }
 
 /// Scans the members of a zip archive: read from its path when it is a file on disk, else
@@ -93,10 +114,17 @@ pub(super) fn scan_zip(
             Ok(opened) => opened,
             Err(err) => return Outcome::Failed(format!("cannot open: {err}")),
         };
-        return scan_members(file, FileKind::Zip, place, context, &mut |visit| {
-            archive::each_zip_member(BufReader::new(&opened), max_size, visit)
-                .map_err(zip_unreadable)
-        });
+        let schemas = ArchiveSchemas::of_zip(BufReader::new(&opened), max_size);
+        return scan_members(
+            file,
+            FileKind::Zip,
+            (place, &schemas),
+            context,
+            &mut |visit| {
+                archive::each_zip_member(BufReader::new(&opened), max_size, visit)
+                    .map_err(zip_unreadable)
+            },
+        );
     }
     let mut bytes = Vec::new();
     if let Err(err) = input.take(max_size + 1).read_to_end(&mut bytes) {
@@ -108,9 +136,17 @@ pub(super) fn scan_zip(
              file is read in memory"
         ));
     }
-    scan_members(file, FileKind::Zip, place, context, &mut |visit| {
-        archive::each_zip_member(io::Cursor::new(&bytes), max_size, visit).map_err(zip_unreadable)
-    })
+    let schemas = ArchiveSchemas::of_zip(io::Cursor::new(&bytes), max_size);
+    scan_members(
+        file,
+        FileKind::Zip,
+        (place, &schemas),
+        context,
+        &mut |visit| {
+            archive::each_zip_member(io::Cursor::new(&bytes), max_size, visit)
+                .map_err(zip_unreadable)
+        },
+    )
 }
 
 /// Scans the members of the zip archive at `path` on all worker threads, each thread with an
@@ -137,6 +173,10 @@ fn scan_zip_in_parallel(
     if entries.is_empty() {
         return empty(FileKind::Zip);
     }
+    let schemas = open().map_or_else(
+        |_| ArchiveSchemas::default(),
+        |mut archive| ArchiveSchemas::read(&mut archive, &entries, max_size),
+    );
     let (index, depth) = (place.index, place.depth + 1);
     let members = entries
         .into_par_iter()
@@ -144,10 +184,12 @@ fn scan_zip_in_parallel(
         .map_init(open, |reader, (number, entry)| {
             let display = member_display(file, &entry.name);
             let mut batches = (number as u64 + 1) << 32;
+            let beside = schemas.beside(&entry.name);
             let member_place = FilePlace {
                 index,
                 batches: &mut batches,
                 depth,
+                schemas: beside.as_ref(),
             };
             let outcome = match (entry.skip, reader.as_mut()) {
                 (Some(reason), _) => Outcome::Skipped(reason),
@@ -215,7 +257,7 @@ fn member_display(archive: &SourceFile, member: &str) -> String {
 fn scan_members(
     file: &SourceFile,
     kind: FileKind,
-    mut place: FilePlace<'_>,
+    (mut place, schemas): (FilePlace<'_>, &ArchiveSchemas),
     context: &ScanContext<'_>,
     read: &mut dyn FnMut(&mut archive::Visit<'_>) -> Result<(), String>,
 ) -> Outcome {
@@ -226,7 +268,9 @@ fn scan_members(
             Member::Skipped(reason) => Outcome::Skipped(reason),
             Member::Unreadable(reason) => Outcome::Failed(reason),
             Member::Readable(reader) => {
-                scan_member(&display, Box::new(reader), place.inner(), context)
+                let beside = schemas.beside(name);
+                let member_place = place.within(beside.as_ref());
+                scan_member(&display, Box::new(reader), member_place, context)
             }
         };
         members.push((display, outcome));
@@ -244,5 +288,94 @@ fn scan_members(
             members.push((file.display.clone(), Outcome::Failed(reason)));
             Outcome::Archive(members)
         }
+    }
+}
+
+/// The schema files of an archive (see [`extract::sql::is_schema_file`]) and the tables each
+/// defines, so that a data-only dump in the archive gets the column names of the schema files
+/// in its folder, as one on disk does.
+#[derive(Default)]
+struct ArchiveSchemas(Vec<(String, Schemas)>);
+
+impl ArchiveSchemas {
+    /// Reads the schema files of the zip archive in `source`; none when it cannot be opened
+    /// (its members then fail on their own).
+    fn of_zip(source: impl Read + Seek, max_size: u64) -> Self {
+        let Ok(mut zip) = ZipArchive::new(source) else {
+            return ArchiveSchemas::default();
+        };
+        match archive::zip_entries(&zip, max_size) {
+            Ok(entries) => ArchiveSchemas::read(&mut zip, &entries, max_size),
+            Err(_) => ArchiveSchemas::default(),
+        }
+    }
+
+    /// Reads the schema files among `entries`, members of `zip`, up to
+    /// [`sql::MAX_SCHEMA_FILE`] each.
+    fn read<R: Read + Seek>(zip: &mut ZipArchive<R>, entries: &[ZipEntry], max_size: u64) -> Self {
+        let limit = max_size.min(sql::MAX_SCHEMA_FILE);
+        let schema_files = entries
+            .iter()
+            .filter(|entry| entry.skip.is_none() && sql::is_schema_file(file_name(&entry.name)));
+        let mut read = Vec::new();
+        for entry in schema_files {
+            if let Ok(member) = archive::read_zip_member(zip, entry.index, limit) {
+                let tables = sql::schemas_in(&mut BufReader::new(member));
+                read.push((entry.name.clone(), tables));
+            }
+        }
+        ArchiveSchemas(read)
+    }
+
+    /// The tables that the schema files in `member`'s folder other than `member` define, or
+    /// `None` when there are none.
+    fn beside(&self, member: &str) -> Option<Schemas> {
+        let folder = folder(member);
+        let mut beside = self
+            .0
+            .iter()
+            .filter(|(name, _)| name != member && self::folder(name) == folder)
+            .peekable();
+        beside.peek()?;
+        Some(beside.flat_map(|(_, tables)| tables.clone()).collect())
+    }
+}
+
+/// The folder of an archive member's name: `dumps/` for `dumps/data.sql`, empty at the top.
+fn folder(name: &str) -> &str {
+    name.rfind('/').map_or("", |slash| &name[..=slash])
+}
+
+/// An archive member's name without its folder.
+fn file_name(name: &str) -> &str {
+    &name[folder(name).len()..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tables(table: &str) -> Schemas {
+        Schemas::from([(table.to_string(), vec!["email".to_string()])])
+    }
+
+    #[test]
+    fn a_member_gets_the_schemas_of_its_own_folder_but_not_its_own() {
+        let schemas = ArchiveSchemas(vec![
+            ("crm/crm-schema.sql".into(), tables("customer")),
+            ("shop/shop-schema.sql".into(), tables("orders")),
+        ]);
+        assert_eq!(schemas.beside("crm/crm-data.sql"), Some(tables("customer")));
+        assert_eq!(schemas.beside("crm-data.sql"), None);
+        assert_eq!(schemas.beside("crm/crm-schema.sql"), None);
+        assert_eq!(schemas.beside("crm/old/data.sql"), None);
+    }
+
+    #[test]
+    fn member_names_split_into_folder_and_file_name() {
+        assert_eq!(folder("crm/old/data.sql"), "crm/old/");
+        assert_eq!(file_name("crm/old/data.sql"), "data.sql");
+        assert_eq!(folder("data.sql"), "");
+        assert_eq!(file_name("data.sql"), "data.sql");
     }
 }

@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use crate::config::ScanConfig;
 use crate::datamap;
 use crate::detect::Detector;
+use crate::extract::sql::Schemas;
 use crate::extract::{self, Cell, ExtractError, FileKind, Sampling};
 use crate::report::findings::{self, Findings, Lines, Spool};
 use crate::report::{Report, Summary, Tool};
@@ -363,6 +364,7 @@ fn scan_file(file: &SourceFile, index: usize, context: &ScanContext<'_>) -> Outc
         index,
         batches: &mut batches,
         depth: 0,
+        schemas: None,
     };
     scan_stream(file, reader, place, context)
 }
@@ -375,15 +377,20 @@ struct FilePlace<'b> {
     batches: &'b mut u64,
     /// How many archives and compressed files the file is inside.
     depth: u8,
+    /// Tables that schema files beside the file define, when the scan looked for them (a
+    /// member of a zip, a gzip-compressed dump); `None` lets a dump on disk look on its own.
+    schemas: Option<&'b Schemas>,
 }
 
 impl FilePlace<'_> {
-    /// The place of a file inside this one.
-    fn inner(&mut self) -> FilePlace<'_> {
+    /// The place of a file inside this one (a member of an archive), beside the tables
+    /// `schemas` define.
+    fn within<'m>(&'m mut self, schemas: Option<&'m Schemas>) -> FilePlace<'m> {
         FilePlace {
             index: self.index,
             batches: &mut *self.batches,
             depth: self.depth + 1,
+            schemas,
         }
     }
 }
@@ -480,15 +487,13 @@ fn collect_findings(
     let mut collector = Collector::new(file, config, detector, outlet, *place.batches);
     let mut sampling = Sampling::new(config.sample_rows);
     let result = guard_panic(kind, || {
-        let max_part_size = config.walk.max_file_size;
-        extract_cells(
-            kind,
-            file,
-            input,
-            max_part_size,
-            &mut sampling,
-            &mut |cell| collector.add(&cell),
-        )
+        let options = ExtractOptions {
+            max_part_size: config.walk.max_file_size,
+            schemas: place.schemas,
+        };
+        extract_cells(kind, file, input, &options, &mut sampling, &mut |cell| {
+            collector.add(&cell)
+        })
     });
     let mut collected = collector.finish();
     *place.batches = collected.batches;
@@ -515,14 +520,21 @@ fn unread_binary_reason(head: &[u8]) -> String {
     }
 }
 
+/// What an extractor is told besides the file's bytes.
+struct ExtractOptions<'s> {
+    /// Largest size one part of a workbook or document may decompress to.
+    max_part_size: u64,
+    /// See [`FilePlace::schemas`].
+    schemas: Option<&'s Schemas>,
+}
+
 /// Runs the extractor for `kind` over `input`; workbooks and SQLite open `file`'s path
-/// instead (a workbook read from a stream, such as standard input, is buffered whole). The
-/// parts of a workbook or document may decompress to `max_part_size` bytes each.
+/// instead (a workbook read from a stream, such as standard input, is buffered whole).
 fn extract_cells(
     kind: FileKind,
     file: &SourceFile,
     input: &mut dyn BufRead,
-    max_part_size: u64,
+    options: &ExtractOptions<'_>,
     sampling: &mut Sampling,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
@@ -532,22 +544,25 @@ fn extract_cells(
         FileKind::Json => extract::json::extract(input, sampling, emit),
         FileKind::Spreadsheet(format) => match &file.origin {
             Origin::File(path) => {
-                extract::sheet::extract_path(path, format, max_part_size, sampling, emit)
+                extract::sheet::extract_path(path, format, options.max_part_size, sampling, emit)
             }
             Origin::Stdin => {
-                extract::sheet::extract_reader(input, format, max_part_size, sampling, emit)
+                extract::sheet::extract_reader(input, format, options.max_part_size, sampling, emit)
             }
         },
         FileKind::Document(format) => match &file.origin {
             Origin::File(path) => {
-                extract::document::extract_path(path, format, max_part_size, emit)
+                extract::document::extract_path(path, format, options.max_part_size, emit)
             }
-            Origin::Stdin => extract::document::extract_reader(input, format, max_part_size, emit),
+            Origin::Stdin => {
+                extract::document::extract_reader(input, format, options.max_part_size, emit)
+            }
         },
         FileKind::Sql => {
-            let known = match &file.origin {
-                Origin::File(path) => extract::sql::sibling_schemas(path),
-                Origin::Stdin => extract::sql::Schemas::new(),
+            let known = match (options.schemas, &file.origin) {
+                (Some(schemas), _) => schemas.clone(),
+                (None, Origin::File(path)) => extract::sql::sibling_schemas(path),
+                (None, Origin::Stdin) => Schemas::new(),
             };
             extract::sql::extract(input, known, sampling, emit)
         }

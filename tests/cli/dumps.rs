@@ -2,6 +2,11 @@
 //! gzip-compressed dumps, made by the real tools (`scripts/make-sql-fixtures.sh`), plus the
 //! sample databases in `../shared/corpora`, scanned table by table, column by column.
 
+use std::fs::{self, File};
+use std::io::Write;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
 use serde_json::Value;
 
 use crate::support::{corpora, fixture, piimap, scan_json};
@@ -353,6 +358,31 @@ fn pagila_and_sakila_data_dumps() {
         "sakila-mv-data.sql",
         &[("customer", "email", "email"), ("staff", "email", "email")],
     );
+}
+
+#[test]
+fn a_data_only_dump_zipped_or_gzipped_takes_its_column_names_from_the_schema_beside_it() {
+    // mysqldump --no-create-info writes INSERTs without column lists; the names are only in
+    // the --no-data dump beside it.
+    let expected = [
+        ("customer", "email", "email"),
+        ("customer", "phone", "phone"),
+        ("payment card", "card_number", "credit_card"),
+    ];
+    let (_, on_disk) = scan_json(&[&fixture("sql/split")]);
+    assert_mapped(&on_disk, "split/crm-data.sql", &expected);
+    let (_, zipped) = scan_json(&[&fixture("archive/split_dump.zip")]);
+    assert_mapped(&zipped, "split_dump.zip!crm/crm-data.sql", &expected);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let schema = dir.path().join("crm-schema.sql");
+    fs::copy(fixture("sql/split/crm-schema.sql"), schema).expect("copy schema");
+    let data = File::create(dir.path().join("crm-data.sql.gz")).expect("create gz");
+    let mut gz = GzEncoder::new(data, Compression::default());
+    gz.write_all(&fs::read(fixture("sql/split/crm-data.sql")).expect("read dump"))
+        .expect("gzip");
+    gz.finish().expect("gzip");
+    let (_, gzipped) = scan_json(&[dir.path().to_str().expect("utf-8 path")]);
+    assert_mapped(&gzipped, "crm-data.sql.gz", &expected);
 }
 
 #[test]

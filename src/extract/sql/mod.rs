@@ -104,13 +104,19 @@ pub(crate) fn archive_error() -> ExtractError {
 pub(crate) type Schemas = HashMap<String, Vec<String>>;
 
 /// Largest schema file read beside a dump.
-const MAX_SCHEMA_FILE: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_SCHEMA_FILE: u64 = 16 * 1024 * 1024;
 
-/// The tables defined by the schema files beside `dump`: the other `.sql` files of its folder
-/// whose name holds `schema` (`sakila-schema.sql` beside `sakila-data.sql`), up to 16 MiB each.
-/// Data-only dumps insert rows without column lists; this is where their column names are.
-/// A schema file that cannot be read or parsed to the end gives the tables read before the
-/// problem; it is scanned, and reported, on its own.
+/// True when a file named `name` is a schema file for the dumps beside it: a `.sql` file whose
+/// name holds `schema` (`sakila-schema.sql` beside `sakila-data.sql`).
+pub(crate) fn is_schema_file(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name.contains("schema") && name.ends_with(".sql")
+}
+
+/// The tables defined by the schema files beside `dump` (see [`is_schema_file`]), up to
+/// [`MAX_SCHEMA_FILE`] each. Data-only dumps insert rows without column lists; this is where
+/// their column names are. A schema file that cannot be read or parsed to the end gives the
+/// tables read before the problem; it is scanned, and reported, on its own.
 pub(crate) fn sibling_schemas(dump: &Path) -> Schemas {
     let mut schemas = Schemas::new();
     let Some(Ok(entries)) = dump.parent().map(std::fs::read_dir) else {
@@ -120,30 +126,27 @@ pub(crate) fn sibling_schemas(dump: &Path) -> Schemas {
         let is_schema = path
             .file_name()
             .and_then(|n| n.to_str())
-            .is_some_and(|name| {
-                let name = name.to_ascii_lowercase();
-                name.contains("schema") && name.ends_with(".sql")
-            });
+            .is_some_and(is_schema_file);
         let small =
             std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_SCHEMA_FILE);
-        if is_schema && small && path.file_name() != dump.file_name() {
-            schemas.extend(read_schemas(&path));
+        if is_schema
+            && small
+            && path.file_name() != dump.file_name()
+            && let Ok(file) = File::open(&path)
+        {
+            schemas.extend(schemas_in(&mut BufReader::new(file)));
         }
     }
     schemas
 }
 
-/// The `CREATE TABLE` columns of the SQL file at `path`, as far as it can be read.
-fn read_schemas(path: &Path) -> Schemas {
-    let Ok(file) = File::open(path) else {
-        return Schemas::new();
-    };
-    let mut input = BufReader::new(file);
+/// The `CREATE TABLE` columns of the SQL read from `input`, as far as it can be read.
+pub(crate) fn schemas_in(input: &mut dyn BufRead) -> Schemas {
     let Ok(head) = input.fill_buf() else {
         return Schemas::new();
     };
     let dialect = dialect_of(head);
-    let mut parser = Parser::new(Lexer::new(Reader::new(&mut input), dialect), None);
+    let mut parser = Parser::new(Lexer::new(Reader::new(input), dialect), None);
     // Errors only cut the schema short: the file is scanned and reported on its own.
     let _ = parser.run(&mut |_| {});
     parser.schemas
