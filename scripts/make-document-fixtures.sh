@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the document fixtures in fixtures/document/ from fixtures/document/source/, using
-# LibreOffice headless as the real writer of docx, odt and pptx. The results are committed:
+# LibreOffice headless as the real writer of docx, odt, pptx and pdf. The results are committed:
 # `cargo test` never needs LibreOffice.
 #
 # Usage: scripts/make-document-fixtures.sh   (from anywhere; installs LibreOffice Writer and
@@ -30,5 +30,6 @@ convert() {
 }
 convert docx "$src/letter.fodt"
 convert odt "$src/letter.fodt"
+convert pdf "$src/letter.fodt"
 convert pptx "$src/slides.fodp"
 ls -l "$out"

@@ -251,7 +251,17 @@ impl FindingTally {
     }
 }
 
-/// One row per place in `tally`, sorted by (path, container, field); structured fields are
+/// Containers in the order people number them: `page 2` before `page 10`, `Sheet9` before
+/// `Sheet10`; containers that differ only in spaces, in plain order.
+fn container_order(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
+    match (a, b) {
+        (Some(a), Some(b)) => natord::compare(a, b).then_with(|| a.cmp(b)),
+        _ => a.cmp(&b),
+    }
+}
+
+/// One row per place in `tally`, sorted by path, container (numbers in order: `page 2` before
+/// `page 10`) and field; structured fields are
 /// classified from their counts in `files` with `threshold` (see the module doc).
 pub fn build(tally: &FindingTally, files: &[FileFields], threshold: f64) -> Vec<DataMapEntry> {
     type Key<'a> = (&'a str, Option<&'a str>, Option<&'a str>);
@@ -267,7 +277,11 @@ pub fn build(tally: &FindingTally, files: &[FileFields], threshold: f64) -> Vec<
             (key, place)
         })
         .collect();
-    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows.sort_by(|(a, _), (b, _)| {
+        (a.0.cmp(b.0))
+            .then_with(|| container_order(a.1, b.1))
+            .then_with(|| a.2.cmp(&b.2))
+    });
     let counts: HashMap<Key<'_>, (&FieldCount, bool)> = files
         .iter()
         .flat_map(|file| {
@@ -395,6 +409,16 @@ mod tests {
             counts,
             sampled: if sampled { vec![None] } else { Vec::new() },
         }
+    }
+
+    #[test]
+    fn containers_sort_by_their_numbers() {
+        let mut containers = vec![Some("page 10"), Some("page 9"), None, Some("page 1")];
+        containers.sort_by(|a, b| container_order(*a, *b));
+        assert_eq!(
+            containers,
+            [None, Some("page 1"), Some("page 9"), Some("page 10")]
+        );
     }
 
     #[test]

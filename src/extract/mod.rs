@@ -16,6 +16,7 @@ pub mod document;
 pub mod gz;
 mod header;
 pub mod json;
+pub mod pdf;
 pub mod sheet;
 pub mod sql;
 pub mod sqlite;
@@ -120,6 +121,8 @@ pub enum FileKind {
     Spreadsheet(sheet::Workbook),
     /// A Word, PowerPoint or OpenDocument text document, read paragraph by paragraph.
     Document(document::Document),
+    /// A PDF file, read page by page, paragraph by paragraph.
+    Pdf,
     /// A SQL dump or script: pg_dump plain format, mysqldump, hand-written SQL.
     Sql,
     /// A SQLite 3 database file (read by path, not streamed).
@@ -165,6 +168,9 @@ impl FileKind {
         }
         if archive::is_tar(head) {
             return Some(FileKind::Tar);
+        }
+        if pdf::is_pdf(head) {
+            return Some(FileKind::Pdf);
         }
         if head.starts_with(sql::PG_ARCHIVE_MAGIC) {
             return Some(FileKind::PgArchive);
@@ -220,6 +226,7 @@ impl FileKind {
             FileKind::Json => "json",
             FileKind::Spreadsheet(workbook) => workbook.as_str(),
             FileKind::Document(document) => document.as_str(),
+            FileKind::Pdf => "pdf",
             FileKind::Sql => "sql",
             FileKind::Sqlite => "sqlite",
             FileKind::Gzip => "gzip",

@@ -416,7 +416,7 @@ fn scan_stream(
     let mut outcome = scan_kind(file, kind, &mut reader, place, context);
     if let Outcome::Scanned { bytes, .. } = &mut outcome {
         *bytes = match kind {
-            FileKind::Spreadsheet(_) | FileKind::Document(_) | FileKind::Sqlite => {
+            FileKind::Spreadsheet(_) | FileKind::Document(_) | FileKind::Pdf | FileKind::Sqlite => {
                 reader.bytes.max(file.size)
             }
             FileKind::Text
@@ -468,6 +468,7 @@ fn scan_kind(
         | FileKind::Json
         | FileKind::Spreadsheet(_)
         | FileKind::Document(_)
+        | FileKind::Pdf
         | FileKind::Sql
         | FileKind::Sqlite
         | FileKind::PgArchive => collect_findings(file, kind, input, place, context),
@@ -557,6 +558,10 @@ fn extract_cells(
             Origin::Stdin => {
                 extract::document::extract_reader(input, format, options.max_part_size, emit)
             }
+        },
+        FileKind::Pdf => match &file.origin {
+            Origin::File(path) => extract::pdf::extract_path(path, emit),
+            Origin::Stdin => extract::pdf::extract_reader(input, emit),
         },
         FileKind::Sql => {
             let known = match (options.schemas, &file.origin) {

@@ -1,0 +1,126 @@
+//! PDF files, read page by page: pdf-extract lays out each page's text as lines (over lopdf,
+//! which parses the file), and the lines between blank lines make a paragraph.
+//!
+//! Each paragraph is one [`Cell`]: `container` is the page (`page 3`), `line` the paragraph's
+//! number on the page. A paragraph's line breaks are read as spaces: a PDF breaks lines where
+//! the page ends them, and a phone number wrapped onto the next line is still one number. A
+//! page whose content cannot be read is an error after every other page is read; a file
+//! encrypted with a password, or that cannot be parsed at all, is an error. Images (scanned
+//! pages) hold no text to read.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use lopdf::Document;
+use pdf_extract::{PlainTextOutput, output_doc_page};
+
+use super::{Cell, ExtractError};
+
+/// True when `head` opens a PDF file.
+pub(crate) fn is_pdf(head: &[u8]) -> bool {
+    head.starts_with(b"%PDF-")
+}
+
+/// Reads the PDF file at `path` (whole, as PDF readers need random access).
+pub(crate) fn extract_path(
+    path: &Path,
+    emit: &mut dyn FnMut(Cell<'_>),
+) -> Result<(), ExtractError> {
+    extract_bytes(&std::fs::read(path)?, emit)
+}
+
+/// Reads a whole PDF from `input` (a member of an archive, standard input) into memory, then
+/// as [`extract_path`] does.
+pub(crate) fn extract_reader(
+    input: &mut dyn BufRead,
+    emit: &mut dyn FnMut(Cell<'_>),
+) -> Result<(), ExtractError> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    extract_bytes(&bytes, emit)
+}
+
+fn extract_bytes(bytes: &[u8], emit: &mut dyn FnMut(Cell<'_>)) -> Result<(), ExtractError> {
+    let malformed = |reason: String| ExtractError::Malformed { line: None, reason };
+    let mut document = Document::load_mem(bytes)
+        .map_err(|err| malformed(format!("PDF cannot be opened: {err}")))?;
+    // Many PDFs are encrypted with an empty password, only to restrict printing or copying.
+    if document.is_encrypted() && document.decrypt("").is_err() {
+        return Err(malformed("PDF encrypted with a password (not read)".into()));
+    }
+    let mut first_error = None;
+    for number in document.get_pages().into_keys() {
+        let mut text = String::new();
+        let read = output_doc_page(&document, &mut PlainTextOutput::new(&mut text), number);
+        emit_paragraphs(&text, &format!("page {number}"), emit);
+        if let Err(err) = read {
+            first_error.get_or_insert(format!("page {number} cannot be read: {err}"));
+        }
+    }
+    first_error.map_or(Ok(()), |reason| Err(malformed(reason)))
+}
+
+/// Emits the paragraphs of one page's text, numbered from 1, as cells of `label`.
+fn emit_paragraphs(page: &str, label: &str, emit: &mut dyn FnMut(Cell<'_>)) {
+    let mut paragraph = String::new();
+    let mut number = 0;
+    let mut flush = |paragraph: &mut String| {
+        if !paragraph.trim().is_empty() {
+            number += 1;
+            emit(Cell {
+                container: Some(label),
+                ..Cell::plain(paragraph.trim().as_bytes(), number)
+            });
+        }
+        paragraph.clear();
+    };
+    for line in page.lines() {
+        if line.trim().is_empty() {
+            flush(&mut paragraph);
+        } else {
+            if !paragraph.is_empty() {
+                paragraph.push(' ');
+            }
+            paragraph.push_str(line.trim_end());
+        }
+    }
+    flush(&mut paragraph);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraphs(page: &str) -> Vec<(u64, String)> {
+        let mut cells = Vec::new();
+        emit_paragraphs(page, "page 1", &mut |cell| {
+            assert_eq!(cell.container, Some("page 1"));
+            cells.push((cell.line, String::from_utf8_lossy(cell.text).into_owned()));
+        });
+        cells
+    }
+
+    #[test]
+    fn lines_between_blank_lines_make_one_paragraph_with_spaces_for_breaks() {
+        let page = "\n\nDear Jane,\nyour mobile +44 20 \n7946 0958.\n\n\nKind regards,\n";
+        assert_eq!(
+            paragraphs(page),
+            vec![
+                (1, "Dear Jane, your mobile +44 20 7946 0958.".to_string()),
+                (2, "Kind regards,".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_page_of_blank_lines_has_no_paragraph() {
+        assert!(paragraphs("\n  \n\n").is_empty());
+    }
+
+    #[test]
+    fn damaged_bytes_are_an_error_not_a_panic() {
+        let result = extract_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog", &mut |_| {});
+        let reason = result.unwrap_err().to_string();
+        assert!(reason.contains("PDF cannot be opened"), "{reason}");
+    }
+}
