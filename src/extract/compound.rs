@@ -8,7 +8,6 @@
 //! chains no longer than the file, so that is what is checked here, the FAT read the way
 //! calamine reads it (the header's DIFAT entries, then the DIFAT sectors' chain).
 //!
-//!
 //! The workbook stream itself is read here too, the way calamine reads it, for the check of its
 //! records (see [`super::biff`]).
 //!
@@ -20,6 +19,14 @@ const FIRST_SPECIAL_SECTOR: u32 = 0xFFFF_FFFA;
 const HEADER_LEN: usize = 512;
 /// Where the header's 109 DIFAT entries start.
 const HEADER_DIFAT_AT: usize = 76;
+
+/// The signature a compound file starts with.
+const SIGNATURE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// True when `head` opens a compound file: an `.xls`, but also a `.doc`, `.ppt` or `.msg`.
+pub fn is_compound_file(head: &[u8]) -> bool {
+    head.starts_with(&SIGNATURE)
+}
 
 /// Why a compound file is refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

@@ -24,6 +24,8 @@ pub mod text;
 mod tool_report;
 mod utf16;
 
+pub(crate) use compound::is_compound_file;
+
 use std::fmt;
 
 /// One piece of text handed to the detector, with the coordinates of its first byte.
@@ -183,7 +185,7 @@ impl FileKind {
                 .map(FileKind::Spreadsheet)
                 .or_else(|| document::Document::sniff(head, &ext).map(FileKind::Document));
         }
-        if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        if is_compound_file(head) {
             let other_office = ["doc", "dot", "ppt", "pps", "msg", "vsd", "pub", "mpp"];
             return (!other_office.contains(&ext.as_str()))
                 .then_some(FileKind::Spreadsheet(sheet::Workbook::Xls));

@@ -509,11 +509,16 @@ fn collect_findings(
 }
 
 /// Why a binary file is not read: a zip-based file that is neither a workbook, a document nor
-/// named `.zip` (a `.jar`), and archives and compressed files piimap does not open (7-Zip,
-/// RAR, xz, zstd, bzip2), are told apart from other binary files.
+/// named `.zip` (a `.jar`), an Office 97-2003 file other than a workbook (`.doc`, `.ppt`,
+/// `.msg`), and archives and compressed files piimap does not open (7-Zip, RAR, xz, zstd,
+/// bzip2), are told apart from other binary files.
 fn unread_binary_reason(head: &[u8]) -> String {
     if extract::archive::is_zip(head) {
         "zip-based file in no format piimap reads (only .zip archives are opened)".into()
+    } else if extract::is_compound_file(head) {
+        "Office 97-2003 file (.doc, .ppt, .msg) in no format piimap reads (only .xls \
+         workbooks are; save it as .docx or .pptx)"
+            .into()
     } else if let Some(format) = extract::archive::unopened_format(head) {
         format!("{format}, which piimap does not open (extract or decompress it first)")
     } else {

@@ -123,6 +123,17 @@ fn a_letter_in_pdf_is_read_page_by_page_with_lines_wrapped_back_together() {
 }
 
 #[test]
+fn a_word_97_document_is_skipped_as_what_it_is() {
+    let (code, report) = scan_json(&[&fixture("document/letter.doc")]);
+    assert_eq!(code, 0);
+    let reason = report["skipped"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.starts_with("Office 97-2003 file (.doc, .ppt, .msg)"),
+        "{reason}"
+    );
+}
+
+#[test]
 fn a_damaged_document_is_an_error_and_one_in_an_archive_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let letter = fs::read(fixture("document/letter.docx")).unwrap();
