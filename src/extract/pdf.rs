@@ -4,11 +4,13 @@
 //! Each paragraph is one [`Cell`]: `container` is the page (`page 3`), `line` the paragraph's
 //! number on the page. A paragraph's line breaks are read as spaces: a PDF breaks lines where
 //! the page ends them, and a phone number wrapped onto the next line is still one number. A
-//! page whose content cannot be read is an error after every other page is read; a file
+//! page whose content cannot be read (or on which the reader panics) is an error after every
+//! other page is read; a file
 //! encrypted with a password, or that cannot be parsed at all, is an error. Images (scanned
 //! pages) hold no text to read.
 
 use std::io::BufRead;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
 use lopdf::Document;
@@ -51,13 +53,23 @@ fn extract_bytes(bytes: &[u8], emit: &mut dyn FnMut(Cell<'_>)) -> Result<(), Ext
     let mut first_error = None;
     for number in document.get_pages().into_keys() {
         let mut text = String::new();
-        let read = output_doc_page(&document, &mut PlainTextOutput::new(&mut text), number);
-        emit_paragraphs(&text, &format!("page {number}"), emit);
-        if let Err(err) = read {
-            first_error.get_or_insert(format!("page {number} cannot be read: {err}"));
+        if let Err(reason) = read_page(&document, number, &mut text) {
+            first_error.get_or_insert(format!("page {number} cannot be read: {reason}"));
         }
+        emit_paragraphs(&text, &format!("page {number}"), emit);
     }
     first_error.map_or(Ok(()), |reason| Err(malformed(reason)))
+}
+
+/// Lays out the text of page `number` into `text`, as far as it can be read. The PDF reader
+/// panics on some damaged pages (an `unwrap` on a missing font entry); that is this page's
+/// error, and the pages after it are still read, since the document is not changed.
+fn read_page(document: &Document, number: u32, text: &mut String) -> Result<(), String> {
+    let layout = || output_doc_page(document, &mut PlainTextOutput::new(&mut *text), number);
+    match panic::catch_unwind(AssertUnwindSafe(layout)) {
+        Ok(read) => read.map_err(|err| err.to_string()),
+        Err(_) => Err("internal error in the pdf reader (a bug: please report it)".into()),
+    }
 }
 
 /// Emits the paragraphs of one page's text, numbered from 1, as cells of `label`.
@@ -115,6 +127,65 @@ mod tests {
     #[test]
     fn a_page_of_blank_lines_has_no_paragraph() {
         assert!(paragraphs("\n  \n\n").is_empty());
+    }
+
+    /// A PDF of one page per entry of `pages`: its font (`None`: a reference to an object
+    /// the file lacks) and the text it shows.
+    fn pdf(pages: &[(Option<&str>, &str)]) -> Vec<u8> {
+        use lopdf::{Object, Stream, dictionary};
+        let mut document = Document::with_version("1.5");
+        let pages_id = document.new_object_id();
+        let mut kids: Vec<Object> = Vec::new();
+        for (font, text) in pages {
+            let font = match font {
+                Some(name) => document.add_object(dictionary! {
+                    "Type" => "Font", "Subtype" => "Type1", "BaseFont" => *name,
+                }),
+                None => (99, 0),
+            };
+            let shown = format!("BT /F1 12 Tf 72 712 Td ({text}) Tj ET");
+            let content = document.add_object(Stream::new(dictionary! {}, shown.into_bytes()));
+            kids.push(Object::Reference(document.add_object(dictionary! {
+                "Type" => "Page",
+                "Parent" => pages_id,
+                "Contents" => content,
+                "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+                "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            })));
+        }
+        let count = kids.len() as i64;
+        let tree = dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count };
+        document.objects.insert(pages_id, Object::Dictionary(tree));
+        let catalog = document.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        document.trailer.set("Root", catalog);
+        let mut bytes = Vec::new();
+        document.save_to(&mut bytes).expect("PDF written to memory");
+        bytes
+    }
+
+    #[test]
+    fn a_page_the_reader_panics_on_is_an_error_and_the_next_page_is_read() {
+        let bytes = pdf(&[
+            (None, "lost"),
+            (Some("Helvetica"), "mail jane.doe@example.com"),
+        ]);
+        let mut cells = Vec::new();
+        let result = extract_bytes(&bytes, &mut |cell| {
+            let text = String::from_utf8_lossy(cell.text).into_owned();
+            cells.push((cell.container.unwrap().to_string(), text));
+        });
+        assert_eq!(
+            cells,
+            [(
+                "page 2".to_string(),
+                "mail jane.doe@example.com".to_string()
+            )]
+        );
+        let reason = result.unwrap_err().to_string();
+        assert!(
+            reason.contains("page 1 cannot be read: internal error in the pdf reader"),
+            "{reason}"
+        );
     }
 
     #[test]
