@@ -9,7 +9,7 @@
 //! encrypted with a password, or that cannot be parsed at all, is an error. Images (scanned
 //! pages) hold no text to read.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
@@ -23,27 +23,40 @@ pub(crate) fn is_pdf(head: &[u8]) -> bool {
     head.starts_with(b"%PDF-")
 }
 
-/// Reads the PDF file at `path` (whole, as PDF readers need random access).
+/// Reads the PDF file at `path` (whole, as PDF readers need random access). Its compressed
+/// streams may decompress to `max_size` bytes in all (see [`oversized_streams`]).
 pub(crate) fn extract_path(
     path: &Path,
+    max_size: u64,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
-    extract_bytes(&std::fs::read(path)?, emit)
+    extract_bytes(&std::fs::read(path)?, max_size, emit)
 }
 
 /// Reads a whole PDF from `input` (a member of an archive, standard input) into memory, then
 /// as [`extract_path`] does.
 pub(crate) fn extract_reader(
     input: &mut dyn BufRead,
+    max_size: u64,
     emit: &mut dyn FnMut(Cell<'_>),
 ) -> Result<(), ExtractError> {
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes)?;
-    extract_bytes(&bytes, emit)
+    extract_bytes(&bytes, max_size, emit)
 }
 
-fn extract_bytes(bytes: &[u8], emit: &mut dyn FnMut(Cell<'_>)) -> Result<(), ExtractError> {
+fn extract_bytes(
+    bytes: &[u8],
+    max_size: u64,
+    emit: &mut dyn FnMut(Cell<'_>),
+) -> Result<(), ExtractError> {
     let malformed = |reason: String| ExtractError::Malformed { line: None, reason };
+    if oversized_streams(bytes, max_size) {
+        return Err(malformed(format!(
+            "PDF not read: its compressed streams decompress to more than --max-file-size \
+             ({max_size} bytes)"
+        )));
+    }
     let mut document = Document::load_mem(bytes)
         .map_err(|err| malformed(format!("PDF cannot be opened: {err}")))?;
     // Many PDFs are encrypted with an empty password, only to restrict printing or copying.
@@ -59,6 +72,41 @@ fn extract_bytes(bytes: &[u8], emit: &mut dyn FnMut(Cell<'_>)) -> Result<(), Ext
         emit_paragraphs(&text, &format!("page {number}"), emit);
     }
     first_error.map_or(Ok(()), |reason| Err(malformed(reason)))
+}
+
+/// True when the zlib-compressed (`/FlateDecode`) streams of the PDF in `bytes` decompress to
+/// more than `max_size` bytes together. The PDF reader decompresses streams in memory with no
+/// limit, so a few megabytes of PDF could take gigabytes; here each stream is decompressed
+/// into nothing, counting, and no more than the limit. Data after a `stream` keyword that is
+/// not zlib (another filter, an encrypted stream, the word in a page's text) counts for
+/// nothing: the reader does not inflate it either.
+fn oversized_streams(bytes: &[u8], max_size: u64) -> bool {
+    let mut total: u64 = 0;
+    for keyword in memchr::memmem::find_iter(bytes, b"stream") {
+        let after = &bytes[keyword + b"stream".len()..];
+        let data = match after {
+            [b'\r', b'\n', data @ ..] | [b'\n', data @ ..] => data,
+            _ => continue,
+        };
+        let left = max_size.saturating_sub(total).saturating_add(1);
+        total = total.saturating_add(inflated_len(data, left));
+        if total > max_size {
+            return true;
+        }
+    }
+    false
+}
+
+/// How many bytes the zlib stream at the start of `data` inflates to, counting no further
+/// than `limit`; what it gave before an error when `data` is not (all) zlib.
+fn inflated_len(data: &[u8], limit: u64) -> u64 {
+    let mut inflater = flate2::read::ZlibDecoder::new(data).take(limit);
+    let mut chunk = [0u8; 16 * 1024];
+    let mut total = 0;
+    while let Ok(read @ 1..) = inflater.read(&mut chunk) {
+        total += read as u64;
+    }
+    total
 }
 
 /// Lays out the text of page `number` into `text`, as far as it can be read. The PDF reader
@@ -143,8 +191,12 @@ mod tests {
                 }),
                 None => (99, 0),
             };
-            let shown = format!("BT /F1 12 Tf 72 712 Td ({text}) Tj ET");
-            let content = document.add_object(Stream::new(dictionary! {}, shown.into_bytes()));
+            // Padded with spaces, which compress well, then compressed as PDF writers do.
+            let padding = " ".repeat(100_000);
+            let shown = format!("BT /F1 12 Tf 72 712 Td ({text}) Tj ET{padding}");
+            let mut stream = Stream::new(dictionary! {}, shown.into_bytes());
+            stream.compress().expect("stream compressed");
+            let content = document.add_object(stream);
             kids.push(Object::Reference(document.add_object(dictionary! {
                 "Type" => "Page",
                 "Parent" => pages_id,
@@ -170,7 +222,7 @@ mod tests {
             (Some("Helvetica"), "mail jane.doe@example.com"),
         ]);
         let mut cells = Vec::new();
-        let result = extract_bytes(&bytes, &mut |cell| {
+        let result = extract_bytes(&bytes, u64::MAX, &mut |cell| {
             let text = String::from_utf8_lossy(cell.text).into_owned();
             cells.push((cell.container.unwrap().to_string(), text));
         });
@@ -189,8 +241,28 @@ mod tests {
     }
 
     #[test]
+    fn streams_decompressing_past_the_limit_stop_the_pdf_before_it_is_read() {
+        let bytes = pdf(&[(Some("Helvetica"), "mail jane.doe@example.com")]);
+        assert!(bytes.len() < 5_000, "{} bytes", bytes.len());
+        let mut cells = 0;
+        let refused = extract_bytes(&bytes, 50_000, &mut |_| cells += 1);
+        let reason = refused.unwrap_err().to_string();
+        assert!(
+            reason.contains("PDF not read: its compressed streams"),
+            "{reason}"
+        );
+        assert_eq!(cells, 0);
+        assert!(extract_bytes(&bytes, 200_000, &mut |_| cells += 1).is_ok());
+        assert_eq!(cells, 1);
+    }
+
+    #[test]
     fn damaged_bytes_are_an_error_not_a_panic() {
-        let result = extract_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog", &mut |_| {});
+        let result = extract_bytes(
+            b"%PDF-1.7\n1 0 obj << /Type /Catalog",
+            u64::MAX,
+            &mut |_| {},
+        );
         let reason = result.unwrap_err().to_string();
         assert!(reason.contains("PDF cannot be opened"), "{reason}");
     }

@@ -565,8 +565,8 @@ fn extract_cells(
             }
         },
         FileKind::Pdf => match &file.origin {
-            Origin::File(path) => extract::pdf::extract_path(path, emit),
-            Origin::Stdin => extract::pdf::extract_reader(input, emit),
+            Origin::File(path) => extract::pdf::extract_path(path, options.max_part_size, emit),
+            Origin::Stdin => extract::pdf::extract_reader(input, options.max_part_size, emit),
         },
         FileKind::Sql => {
             let known = match (options.schemas, &file.origin) {
