@@ -34,4 +34,12 @@ convert pdf "$src/letter.fodt"
 # Word 97-2003, which piimap does not read: a test checks the reason it is skipped for.
 convert doc "$src/letter.fodt"
 convert pptx "$src/slides.fodp"
+
+# A filled-in PDF form, written by ReportLab in a throwaway venv: LibreOffice does not fill in
+# the forms it exports.
+venv="$(mktemp -d)"
+trap 'rm -rf "$profile" "$venv"' EXIT
+python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet reportlab==4.4.4
+"$venv/bin/python" "$root/scripts/make_pdf_form.py" "$out/form.pdf"
 ls -l "$out"

@@ -9,11 +9,12 @@
 //! encrypted with a password, or that cannot be parsed at all, is an error. Images (scanned
 //! pages) hold no text to read.
 
+use std::collections::HashSet;
 use std::io::{BufRead, Read};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
-use lopdf::Document;
+use lopdf::{Document, Object, ObjectId, decode_text_string};
 use pdf_extract::{PlainTextOutput, output_doc_page};
 
 use super::{Cell, ExtractError};
@@ -71,7 +72,105 @@ fn extract_bytes(
         }
         emit_paragraphs(&text, &format!("page {number}"), emit);
     }
+    emit_form_fields(&document, emit);
     first_error.map_or(Ok(()), |reason| Err(malformed(reason)))
+}
+
+/// Emits the value of each field of the PDF's interactive form: a filled-in form keeps what
+/// was typed into it in its fields, not on its pages. Each value is one cell: `container` is
+/// `form`, `field` the field's full name (`applicant.ssn`, which its rules' field names
+/// match), `line` its number in the form.
+fn emit_form_fields(document: &Document, emit: &mut dyn FnMut(Cell<'_>)) {
+    let fields = document
+        .catalog()
+        .and_then(|catalog| catalog.get(b"AcroForm"))
+        .and_then(|form| document.dereference(form))
+        .and_then(|(_, form)| form.as_dict())
+        .and_then(|form| form.get(b"Fields"))
+        .and_then(|fields| document.dereference(fields))
+        .and_then(|(_, fields)| fields.as_array());
+    let mut form = Form {
+        document,
+        seen: HashSet::new(),
+        values: Vec::new(),
+    };
+    if let Ok(fields) = fields {
+        form.collect(fields, "", 0);
+    }
+    for (number, (name, value)) in (1..).zip(&form.values) {
+        emit(Cell {
+            container: Some("form"),
+            field: Some(name),
+            ..Cell::plain(value.as_bytes(), number)
+        });
+    }
+}
+
+/// Deepest nesting of form fields read (`/Kids` of `/Kids`): a chain of fields built to
+/// overflow the stack stops there.
+const MAX_FIELD_DEPTH: usize = 32;
+
+/// The fields of a PDF's form, read in form order.
+struct Form<'d> {
+    document: &'d Document,
+    /// The fields read, by object: a field listed as its own kid is read once.
+    seen: HashSet<ObjectId>,
+    /// Each field's full name and value.
+    values: Vec<(String, String)>,
+}
+
+impl Form<'_> {
+    /// Reads `fields` and their kids; `parent` is the full name of the field holding them,
+    /// `depth` how many fields hold them.
+    fn collect(&mut self, fields: &[Object], parent: &str, depth: usize) {
+        if depth > MAX_FIELD_DEPTH {
+            return;
+        }
+        for field in fields {
+            let Ok((id, Object::Dictionary(field))) = self.document.dereference(field) else {
+                continue;
+            };
+            if id.is_some_and(|id| !self.seen.insert(id)) {
+                continue;
+            }
+            let name = match field.get(b"T").map(decode_text_string) {
+                Ok(Ok(own)) if parent.is_empty() => own,
+                Ok(Ok(own)) => format!("{parent}.{own}"),
+                _ => parent.to_string(),
+            };
+            if let Some(value) = field.get(b"V").ok().and_then(|v| self.value_text(v)) {
+                self.values.push((name.clone(), value));
+            }
+            let kids = field
+                .get(b"Kids")
+                .and_then(|k| self.document.dereference(k));
+            if let Ok((_, Object::Array(kids))) = kids {
+                self.collect(kids, &name, depth + 1);
+            }
+        }
+    }
+
+    /// The text of a field's value: a text string, a choice (a name), or the choices of a
+    /// list; `None` when it is blank or something else.
+    fn value_text(&self, value: &Object) -> Option<String> {
+        let text = match self.document.dereference(value).ok()?.1 {
+            Object::Array(choices) => {
+                let choices: Vec<String> = choices.iter().filter_map(choice_text).collect();
+                choices.join(", ")
+            }
+            single => choice_text(single)?,
+        };
+        (!text.trim().is_empty()).then_some(text)
+    }
+}
+
+/// The text of a string or a name.
+fn choice_text(value: &Object) -> Option<String> {
+    match value {
+        Object::String(..) => decode_text_string(value).ok(),
+        Object::Name(name) => Some(String::from_utf8_lossy(name).into_owned()),
+        _ => None,
+    }
 }
 
 /// True when the zlib-compressed (`/FlateDecode`) streams of the PDF in `bytes` decompress to
@@ -254,6 +353,45 @@ mod tests {
         assert_eq!(cells, 0);
         assert!(extract_bytes(&bytes, 200_000, &mut |_| cells += 1).is_ok());
         assert_eq!(cells, 1);
+    }
+
+    #[test]
+    fn form_fields_are_named_by_their_parents_and_a_field_that_holds_itself_is_read_once() {
+        use lopdf::{Object, StringFormat, dictionary};
+        let text = |s: &str| Object::String(s.as_bytes().to_vec(), StringFormat::Literal);
+        let mut document = Document::load_mem(&pdf(&[(Some("Helvetica"), "Form")])).unwrap();
+        let parent = document.new_object_id();
+        let ssn = document.add_object(dictionary! {
+            "T" => text("ssn"), "V" => text("536-90-4399"), "Parent" => parent,
+        });
+        let choice = document.add_object(dictionary! {
+            "T" => text("contact"), "V" => vec![text("mail"), Object::Name(b"phone".to_vec())],
+        });
+        let kids = vec![ssn.into(), parent.into(), choice.into()];
+        let holder = dictionary! { "T" => text("applicant"), "Kids" => kids };
+        document.objects.insert(parent, Object::Dictionary(holder));
+        let form = document.add_object(dictionary! { "Fields" => vec![parent.into()] });
+        document.catalog_mut().unwrap().set("AcroForm", form);
+        let mut cells = Vec::new();
+        emit_form_fields(&document, &mut |cell| {
+            let field = cell.field.unwrap().to_string();
+            cells.push((
+                cell.line,
+                field,
+                String::from_utf8_lossy(cell.text).into_owned(),
+            ));
+        });
+        assert_eq!(
+            cells,
+            [
+                (1, "applicant.ssn".to_string(), "536-90-4399".to_string()),
+                (
+                    2,
+                    "applicant.contact".to_string(),
+                    "mail, phone".to_string()
+                ),
+            ]
+        );
     }
 
     #[test]

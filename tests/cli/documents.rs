@@ -123,6 +123,41 @@ fn a_letter_in_pdf_is_read_page_by_page_with_lines_wrapped_back_together() {
 }
 
 #[test]
+fn a_filled_in_pdf_form_is_read_field_by_field() {
+    // ReportLab's form: the page shows only labels; what was typed is in the fields.
+    let (code, report) = scan_json(&[&fixture("document/form.pdf")]);
+    assert_eq!(code, 1);
+    let fields: BTreeSet<(String, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let location = &f["location"];
+            (
+                location["container"].as_str().unwrap().to_string(),
+                location["field"].as_str().unwrap().to_string(),
+                f["rule"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("applicant.full_name", "person_name"),
+        ("applicant.ssn", "us_ssn"),
+        ("applicant.email", "email"),
+        ("applicant.phone", "phone"),
+    ];
+    let expected: BTreeSet<(String, String, String)> = expected
+        .iter()
+        .map(|(field, rule)| ("form".into(), field.to_string(), rule.to_string()))
+        .collect();
+    assert_eq!(fields, expected);
+    let text = report.to_string();
+    for value in ["536-90-4399", "jane.doe@", "7946 0958", "Jane Doe"] {
+        assert!(!text.contains(value), "{value} unmasked: {text}");
+    }
+}
+
+#[test]
 fn a_word_97_document_is_skipped_as_what_it_is() {
     let (code, report) = scan_json(&[&fixture("document/letter.doc")]);
     assert_eq!(code, 0);
