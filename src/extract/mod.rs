@@ -13,6 +13,7 @@ mod biff;
 mod compound;
 pub mod csv;
 pub mod document;
+pub mod email;
 pub mod gz;
 mod header;
 pub mod json;
@@ -125,6 +126,8 @@ pub enum FileKind {
     Document(document::Document),
     /// A PDF file, read page by page, paragraph by paragraph.
     Pdf,
+    /// An e-mail message (`.eml`): its headers and each part are read as files of their own.
+    Email,
     /// A SQL dump or script: pg_dump plain format, mysqldump, hand-written SQL.
     Sql,
     /// A SQLite 3 database file (read by path, not streamed).
@@ -205,6 +208,9 @@ impl FileKind {
                 FileKind::Text
             });
         }
+        if email::is_email(head, &ext) {
+            return Some(FileKind::Email);
+        }
         if tool_report::is_tool_report(head, &ext) {
             return Some(FileKind::Text);
         }
@@ -229,6 +235,7 @@ impl FileKind {
             FileKind::Spreadsheet(workbook) => workbook.as_str(),
             FileKind::Document(document) => document.as_str(),
             FileKind::Pdf => "pdf",
+            FileKind::Email => "email",
             FileKind::Sql => "sql",
             FileKind::Sqlite => "sqlite",
             FileKind::Gzip => "gzip",

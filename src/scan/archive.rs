@@ -56,6 +56,36 @@ pub(super) fn scan_tar(
     )
 }
 
+/// Scans the headers and parts of the e-mail message read from `input`, in memory up to
+/// `--max-file-size`, each part as a file of its own.
+pub(super) fn scan_email(
+    file: &SourceFile,
+    input: &mut dyn BufRead,
+    place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+) -> Outcome {
+    if let Some(skipped) = too_deep(FileKind::Email, &place) {
+        return skipped;
+    }
+    let max_size = context.config.walk.max_file_size;
+    let bytes = match read_whole(
+        input,
+        max_size,
+        ("e-mail message", "a message is read in memory"),
+    ) {
+        Ok(bytes) => bytes,
+        Err(outcome) => return *outcome,
+    };
+    let schemas = ArchiveSchemas::default();
+    scan_members(
+        file,
+        FileKind::Email,
+        (place, &schemas),
+        context,
+        &mut |visit| extract::email::each_part(&bytes, visit),
+    )
+}
+
 /// Undoes gzip and scans what it holds, under the compressed file's name.
 pub(super) fn scan_gzip(
     file: &SourceFile,
@@ -126,16 +156,14 @@ pub(super) fn scan_zip(
             },
         );
     }
-    let mut bytes = Vec::new();
-    if let Err(err) = input.take(max_size + 1).read_to_end(&mut bytes) {
-        return Outcome::Failed(format!("read failed: {err}"));
-    }
-    if bytes.len() as u64 > max_size {
-        return Outcome::Skipped(format!(
-            "zip archive larger than --max-file-size ({max_size} bytes); one inside another \
-             file is read in memory"
-        ));
-    }
+    let bytes = match read_whole(
+        input,
+        max_size,
+        ("zip archive", "one inside another file is read in memory"),
+    ) {
+        Ok(bytes) => bytes,
+        Err(outcome) => return *outcome,
+    };
     let schemas = ArchiveSchemas::of_zip(io::Cursor::new(&bytes), max_size);
     scan_members(
         file,
@@ -147,6 +175,25 @@ pub(super) fn scan_zip(
                 .map_err(zip_unreadable)
         },
     )
+}
+
+/// All of `input`, read in memory, or the outcome when it cannot be read or is larger than
+/// `max_size`; `what` names it in that outcome, and `why` says why it is read in memory.
+fn read_whole(
+    input: &mut dyn BufRead,
+    max_size: u64,
+    (what, why): (&str, &str),
+) -> Result<Vec<u8>, Box<Outcome>> {
+    let mut bytes = Vec::new();
+    if let Err(err) = input.take(max_size + 1).read_to_end(&mut bytes) {
+        return Err(Box::new(Outcome::Failed(format!("read failed: {err}"))));
+    }
+    if bytes.len() as u64 > max_size {
+        return Err(Box::new(Outcome::Skipped(format!(
+            "{what} larger than --max-file-size ({max_size} bytes); {why}"
+        ))));
+    }
+    Ok(bytes)
 }
 
 /// Scans the members of the zip archive at `path` on all worker threads, each thread with an

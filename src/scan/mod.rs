@@ -426,7 +426,8 @@ fn scan_stream(
             | FileKind::PgArchive
             | FileKind::Gzip
             | FileKind::Zip
-            | FileKind::Tar => reader.bytes,
+            | FileKind::Tar
+            | FileKind::Email => reader.bytes,
         };
     }
     outcome
@@ -463,6 +464,7 @@ fn scan_kind(
         FileKind::Gzip => archive::scan_gzip(file, input, place, context),
         FileKind::Zip => archive::scan_zip(file, input, place, context),
         FileKind::Tar => archive::scan_tar(file, input, place, context),
+        FileKind::Email => archive::scan_email(file, input, place, context),
         FileKind::Text
         | FileKind::Csv
         | FileKind::Json
@@ -581,10 +583,12 @@ fn extract_cells(
             Origin::Stdin => extract::sqlite::extract_reader(input, sampling, emit),
         },
         FileKind::PgArchive => Err(extract::sql::archive_error()),
-        FileKind::Gzip | FileKind::Zip | FileKind::Tar => Err(ExtractError::Malformed {
-            line: None,
-            reason: format!("a {kind} file holds files, not cells (a bug: please report it)"),
-        }),
+        FileKind::Gzip | FileKind::Zip | FileKind::Tar | FileKind::Email => {
+            Err(ExtractError::Malformed {
+                line: None,
+                reason: format!("a {kind} file holds files, not cells (a bug: please report it)"),
+            })
+        }
     }
 }
 

@@ -5,6 +5,7 @@ mod archives;
 mod core;
 mod documents;
 mod dumps;
+mod emails;
 mod exports;
 mod gate;
 mod memory;
