@@ -2,8 +2,10 @@
 # Regenerates fixtures/email/invoice.eml with Python's standard email package, the MIME writer
 # behind many mail tools: a message whose body is quoted-printable, with an HTML alternative
 # and two attachments encoded as base64 (the customers CSV and the letter as PDF), so that
-# nothing in it can be found without decoding it. The result is committed: `cargo test` never
-# needs Python.
+# nothing in it can be found without decoding it; and fixtures/email/inbox.mbox, written by
+# Python's mailbox module: that message and a reply whose body has a line starting `From `,
+# which the mailbox quotes as `>From `. The results are committed: `cargo test` never needs
+# Python.
 #
 # Usage: scripts/make-email-fixtures.sh   (from anywhere)
 set -euo pipefail
@@ -39,5 +41,23 @@ with open(f"{root}/fixtures/document/letter.pdf", "rb") as letter:
     )
 with open(f"{root}/fixtures/email/invoice.eml", "wb") as out:
     out.write(message.as_bytes())
+
+import mailbox
+import os
+
+reply = EmailMessage()
+reply["From"] = "Bob Smith <bob.smith@example.org>"
+reply["To"] = "jane.doe@example.com"
+reply["Subject"] = "Re: Invoice"
+reply["Date"] = "Mon, 06 Jan 2025 10:00:00 +0000"
+reply.set_content("Thanks, Jane.\nFrom tomorrow on, call me on +1 415 555 2671.\n")
+path = f"{root}/fixtures/email/inbox.mbox"
+if os.path.exists(path):
+    os.remove(path)
+box = mailbox.mbox(path)
+box.add(message)
+box.add(reply)
+box.flush()
+box.close()
 PY
 ls -l "$root/fixtures/email"

@@ -7,8 +7,12 @@
 //! `mail.eml!headers.txt` (the decoded headers: senders, recipients, subject), the attachment's
 //! file name (`mail.eml!customers.csv`), or `part2.html` after the part's place and type. A
 //! message attached to a message is a member named `.eml`, opened in turn.
+//!
+//! A mailbox file (`mbox`: messages one after another, each opened by a line `From ...`) is
+//! read as a stream of messages, each a member `message1.eml`, `message2.eml`, opened as
+//! above.
 
-use std::io::Cursor;
+use std::io::{self, BufRead, Cursor};
 
 use aho_corasick::AhoCorasick;
 use mailparse::{DispositionType, ParsedMail};
@@ -37,6 +41,81 @@ pub fn is_email(head: &[u8], ext: &str) -> bool {
     FIRST_HEADERS.iter().any(|h| text.starts_with(h))
         && text.contains("\nmime-version:")
         && (text.starts_with("from:") || text.contains("\nfrom:"))
+}
+
+/// True when a file named with extension `ext` whose first bytes are `head` is a mailbox: a
+/// `.mbox` file, or one that opens with an mbox separator line followed by a mail header.
+pub fn is_mbox(head: &[u8], ext: &str) -> bool {
+    if ext == "mbox" {
+        return true;
+    }
+    let Some(rest) = head.strip_prefix(b"From ") else {
+        return false;
+    };
+    let next_line = rest
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|end| &rest[end + 1..]);
+    next_line.is_some_and(|line| {
+        let text = String::from_utf8_lossy(&line[..line.len().min(64)]).to_ascii_lowercase();
+        FIRST_HEADERS.iter().any(|h| text.starts_with(h))
+    })
+}
+
+/// Calls `visit` with each message of the mailbox streamed from `input`, named `message1.eml`,
+/// `message2.eml`...: the lines from one `From ` separator line to the next, without it, with
+/// `>From ` lines unquoted. Only one message is held in memory at a time, up to `max_size`
+/// bytes; a longer one is skipped with its reason.
+pub fn each_message(
+    input: &mut dyn BufRead,
+    max_size: u64,
+    visit: &mut Visit<'_>,
+) -> io::Result<()> {
+    let mut message: Vec<u8> = Vec::new();
+    let mut too_large = false;
+    let mut number = 0;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let read = input.read_until(b'\n', &mut line)?;
+        let separator = read == 0 || line.starts_with(b"From ");
+        if separator && (too_large || !message.is_empty()) {
+            number += 1;
+            let name = format!("message{number}.eml");
+            if too_large {
+                let reason = format!("larger than --max-file-size ({max_size} bytes)");
+                visit(&name, Member::Skipped(reason));
+            } else {
+                visit(&name, Member::Readable(&mut Cursor::new(&message)));
+            }
+            message.clear();
+            too_large = false;
+        }
+        if read == 0 {
+            return Ok(());
+        }
+        if separator {
+            continue;
+        }
+        let unquoted = unquote_from(&line);
+        if message.len() as u64 + unquoted.len() as u64 > max_size {
+            too_large = true;
+            message.clear();
+        } else if !too_large {
+            message.extend_from_slice(unquoted);
+        }
+    }
+}
+
+/// A message line as it was before the mailbox quoted it: `>From ` (and `>>From `) lose one
+/// `>`, which a mailbox adds so the line is not taken for a separator.
+fn unquote_from(line: &[u8]) -> &[u8] {
+    let quotes = line.iter().take_while(|&&b| b == b'>').count();
+    if quotes > 0 && line[quotes..].starts_with(b"From ") {
+        &line[1..]
+    } else {
+        line
+    }
 }
 
 /// Most `multipart/` sections a message may hold. mailparse parses nested sections by
@@ -212,6 +291,70 @@ mod tests {
             result.unwrap_err(),
             "message not read: more than 100 multipart sections"
         );
+    }
+
+    /// Each message of `mailbox` with `max_size`: its name and its text or skip reason.
+    fn messages(mailbox: &str, max_size: u64) -> Vec<(String, String)> {
+        let mut seen = Vec::new();
+        each_message(&mut mailbox.as_bytes(), max_size, &mut |name, member| {
+            let text = match member {
+                Member::Readable(reader) => {
+                    let mut text = String::new();
+                    reader.read_to_string(&mut text).unwrap();
+                    text
+                }
+                Member::Skipped(reason) | Member::Unreadable(reason) => reason,
+            };
+            seen.push((name.to_string(), text));
+        })
+        .unwrap();
+        seen
+    }
+
+    #[test]
+    fn a_mailbox_is_split_at_its_separator_lines_and_quoted_from_lines_unquoted() {
+        let mailbox = "From a@example.com Mon Jan  6 09:30:00 2025\n\
+            From: a@example.com\n\nHello\n>From the desk of A\n>>From here\n\n\
+            From b@example.com Mon Jan  6 10:00:00 2025\n\
+            From: b@example.com\n\nBye\n";
+        assert_eq!(
+            messages(mailbox, 1 << 20),
+            [
+                (
+                    "message1.eml".to_string(),
+                    "From: a@example.com\n\nHello\nFrom the desk of A\n>From here\n\n".to_string()
+                ),
+                (
+                    "message2.eml".to_string(),
+                    "From: b@example.com\n\nBye\n".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_message_past_the_size_limit_is_skipped_and_the_next_one_read() {
+        let mailbox = "From a\nFrom: a@example.com\n\nxxxxxxxxxxxxxxxxxxxx\nFrom b\nFrom: b\n";
+        let seen = messages(mailbox, 30);
+        assert_eq!(seen[0].0, "message1.eml");
+        assert_eq!(seen[0].1, "larger than --max-file-size (30 bytes)");
+        assert_eq!(
+            seen[1],
+            ("message2.eml".to_string(), "From: b\n".to_string())
+        );
+    }
+
+    #[test]
+    fn a_mailbox_is_told_by_its_extension_or_its_first_lines() {
+        assert!(is_mbox(b"anything", "mbox"));
+        assert!(is_mbox(
+            b"From a@example.com Mon Jan 6\nReturn-Path: <a@example.com>\n",
+            ""
+        ));
+        assert!(!is_mbox(
+            b"From the start, we planned\nthe launch.\n",
+            "txt"
+        ));
     }
 
     #[test]

@@ -128,6 +128,8 @@ pub enum FileKind {
     Pdf,
     /// An e-mail message (`.eml`): its headers and each part are read as files of their own.
     Email,
+    /// A mailbox (`mbox`): each message is read as an e-mail message of its own.
+    Mailbox,
     /// A SQL dump or script: pg_dump plain format, mysqldump, hand-written SQL.
     Sql,
     /// A SQLite 3 database file (read by path, not streamed).
@@ -208,6 +210,9 @@ impl FileKind {
                 FileKind::Text
             });
         }
+        if email::is_mbox(head, &ext) {
+            return Some(FileKind::Mailbox);
+        }
         if email::is_email(head, &ext) {
             return Some(FileKind::Email);
         }
@@ -236,6 +241,7 @@ impl FileKind {
             FileKind::Document(document) => document.as_str(),
             FileKind::Pdf => "pdf",
             FileKind::Email => "email",
+            FileKind::Mailbox => "mbox",
             FileKind::Sql => "sql",
             FileKind::Sqlite => "sqlite",
             FileKind::Gzip => "gzip",

@@ -86,6 +86,31 @@ pub(super) fn scan_email(
     )
 }
 
+/// Scans each message of the mailbox streamed from `input` as an e-mail message of its own,
+/// holding one message in memory at a time.
+pub(super) fn scan_mailbox(
+    file: &SourceFile,
+    input: &mut dyn BufRead,
+    place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+) -> Outcome {
+    if let Some(skipped) = too_deep(FileKind::Mailbox, &place) {
+        return skipped;
+    }
+    let max_size = context.config.walk.max_file_size;
+    let schemas = ArchiveSchemas::default();
+    scan_members(
+        file,
+        FileKind::Mailbox,
+        (place, &schemas),
+        context,
+        &mut |visit| {
+            extract::email::each_message(input, max_size, visit)
+                .map_err(|err| format!("mailbox cannot be read: {err}"))
+        },
+    )
+}
+
 /// Undoes gzip and scans what it holds, under the compressed file's name.
 pub(super) fn scan_gzip(
     file: &SourceFile,

@@ -427,7 +427,8 @@ fn scan_stream(
             | FileKind::Gzip
             | FileKind::Zip
             | FileKind::Tar
-            | FileKind::Email => reader.bytes,
+            | FileKind::Email
+            | FileKind::Mailbox => reader.bytes,
         };
     }
     outcome
@@ -465,6 +466,7 @@ fn scan_kind(
         FileKind::Zip => archive::scan_zip(file, input, place, context),
         FileKind::Tar => archive::scan_tar(file, input, place, context),
         FileKind::Email => archive::scan_email(file, input, place, context),
+        FileKind::Mailbox => archive::scan_mailbox(file, input, place, context),
         FileKind::Text
         | FileKind::Csv
         | FileKind::Json
@@ -583,7 +585,7 @@ fn extract_cells(
             Origin::Stdin => extract::sqlite::extract_reader(input, sampling, emit),
         },
         FileKind::PgArchive => Err(extract::sql::archive_error()),
-        FileKind::Gzip | FileKind::Zip | FileKind::Tar | FileKind::Email => {
+        FileKind::Gzip | FileKind::Zip | FileKind::Tar | FileKind::Email | FileKind::Mailbox => {
             Err(ExtractError::Malformed {
                 line: None,
                 reason: format!("a {kind} file holds files, not cells (a bug: please report it)"),

@@ -46,3 +46,25 @@ fn a_message_is_read_part_by_part_with_its_attachments_decoded() {
         assert!(!text.contains(value), "{value} unmasked");
     }
 }
+
+#[test]
+fn a_mailbox_is_read_message_by_message() {
+    // Python's mailbox module: invoice.eml, then a reply whose body line `From tomorrow on, ...`
+    // the mailbox quoted as `>From`, and which must not start a third message.
+    let (_, mailbox) = scan_json(&[&fixture("email/inbox.mbox")]);
+    let (_, message) = scan_json(&[&fixture("email/invoice.eml")]);
+    assert_eq!(mailbox["errors"], serde_json::json!([]));
+    let found = findings_by_path(&mailbox);
+    let first: usize = found
+        .iter()
+        .filter(|(path, _)| path.starts_with("inbox.mbox!message1.eml!"))
+        .map(|(_, count)| count)
+        .sum();
+    assert_eq!(first, message["findings"].as_array().unwrap().len());
+    assert_eq!(found["inbox.mbox!message2.eml!headers.txt"], 2, "{found:?}");
+    assert_eq!(found["inbox.mbox!message2.eml!part1.txt"], 1, "{found:?}");
+    assert!(
+        !found.keys().any(|path| path.contains("message3")),
+        "{found:?}"
+    );
+}
