@@ -241,18 +241,23 @@ mod tests {
         ZW1haWwKYm9iQGV4YW1wbGUuY29tCg==\r\n\
         --b1--\r\n";
 
+    /// A member's text, or the reason it is not read.
+    fn text(member: Member<'_>) -> String {
+        match member {
+            Member::Readable(reader) => {
+                let mut text = String::new();
+                reader.read_to_string(&mut text).unwrap();
+                text
+            }
+            Member::Skipped(reason) | Member::Unreadable(reason) => reason,
+        }
+    }
+
+    /// Each member of `message`: its name and [`text`].
     fn parts(message: &str) -> Vec<(String, String)> {
         let mut seen = Vec::new();
         each_part(message.as_bytes(), &mut |name, member| {
-            let text = match member {
-                Member::Readable(reader) => {
-                    let mut text = String::new();
-                    reader.read_to_string(&mut text).unwrap();
-                    text
-                }
-                Member::Skipped(reason) | Member::Unreadable(reason) => reason,
-            };
-            seen.push((name.to_string(), text));
+            seen.push((name.to_string(), text(member)));
         })
         .unwrap();
         seen
@@ -293,19 +298,11 @@ mod tests {
         );
     }
 
-    /// Each message of `mailbox` with `max_size`: its name and its text or skip reason.
+    /// Each message of `mailbox` with `max_size`: its name and [`text`].
     fn messages(mailbox: &str, max_size: u64) -> Vec<(String, String)> {
         let mut seen = Vec::new();
         each_message(&mut mailbox.as_bytes(), max_size, &mut |name, member| {
-            let text = match member {
-                Member::Readable(reader) => {
-                    let mut text = String::new();
-                    reader.read_to_string(&mut text).unwrap();
-                    text
-                }
-                Member::Skipped(reason) | Member::Unreadable(reason) => reason,
-            };
-            seen.push((name.to_string(), text));
+            seen.push((name.to_string(), text(member)));
         })
         .unwrap();
         seen

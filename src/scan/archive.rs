@@ -38,22 +38,36 @@ pub(super) fn scan_tar(
     place: FilePlace<'_>,
     context: &ScanContext<'_>,
 ) -> Outcome {
-    if let Some(skipped) = too_deep(FileKind::Tar, &place) {
-        return skipped;
-    }
-    let max_size = context.config.walk.max_file_size;
-    // Members stream by once: a dump cannot look back for a schema file before it.
-    let schemas = ArchiveSchemas::default();
-    scan_members(
+    scan_streamed(
         file,
         FileKind::Tar,
-        (place, &schemas),
+        place,
         context,
-        &mut |visit| {
+        &mut |visit, max_size| {
             archive::each_tar_member(input, max_size, visit)
                 .map_err(|err| format!("tar archive cannot be read: {err}"))
         },
     )
+}
+
+/// Scans the members that `read` hands over from a `kind` file read as a stream, given the
+/// size limit, unless the file is nested too deep. Such members get no schema files: a dump
+/// cannot look back for one that came before it.
+fn scan_streamed(
+    file: &SourceFile,
+    kind: FileKind,
+    place: FilePlace<'_>,
+    context: &ScanContext<'_>,
+    read: &mut dyn FnMut(&mut archive::Visit<'_>, u64) -> Result<(), String>,
+) -> Outcome {
+    if let Some(skipped) = too_deep(kind, &place) {
+        return skipped;
+    }
+    let max_size = context.config.walk.max_file_size;
+    let schemas = ArchiveSchemas::default();
+    scan_members(file, kind, (place, &schemas), context, &mut |visit| {
+        read(visit, max_size)
+    })
 }
 
 /// Scans the headers and parts of the e-mail message read from `input`, in memory up to
@@ -64,25 +78,25 @@ pub(super) fn scan_email(
     place: FilePlace<'_>,
     context: &ScanContext<'_>,
 ) -> Outcome {
-    if let Some(skipped) = too_deep(FileKind::Email, &place) {
-        return skipped;
-    }
-    let max_size = context.config.walk.max_file_size;
-    let bytes = match read_whole(
-        input,
-        max_size,
-        ("e-mail message", "a message is read in memory"),
-    ) {
-        Ok(bytes) => bytes,
-        Err(outcome) => return *outcome,
-    };
-    let schemas = ArchiveSchemas::default();
-    scan_members(
+    scan_streamed(
         file,
         FileKind::Email,
-        (place, &schemas),
+        place,
         context,
-        &mut |visit| extract::email::each_part(&bytes, visit),
+        &mut |visit, max_size| {
+            let mut bytes = Vec::new();
+            input
+                .take(max_size + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|err| format!("read failed: {err}"))?;
+            if bytes.len() as u64 > max_size {
+                return Err(format!(
+                    "e-mail message larger than --max-file-size ({max_size} bytes), which is \
+                 read in memory"
+                ));
+            }
+            extract::email::each_part(&bytes, visit)
+        },
     )
 }
 
@@ -94,17 +108,12 @@ pub(super) fn scan_mailbox(
     place: FilePlace<'_>,
     context: &ScanContext<'_>,
 ) -> Outcome {
-    if let Some(skipped) = too_deep(FileKind::Mailbox, &place) {
-        return skipped;
-    }
-    let max_size = context.config.walk.max_file_size;
-    let schemas = ArchiveSchemas::default();
-    scan_members(
+    scan_streamed(
         file,
         FileKind::Mailbox,
-        (place, &schemas),
+        place,
         context,
-        &mut |visit| {
+        &mut |visit, max_size| {
             extract::email::each_message(input, max_size, visit)
                 .map_err(|err| format!("mailbox cannot be read: {err}"))
         },
@@ -181,14 +190,16 @@ pub(super) fn scan_zip(
             },
         );
     }
-    let bytes = match read_whole(
-        input,
-        max_size,
-        ("zip archive", "one inside another file is read in memory"),
-    ) {
-        Ok(bytes) => bytes,
-        Err(outcome) => return *outcome,
-    };
+    let mut bytes = Vec::new();
+    if let Err(err) = input.take(max_size + 1).read_to_end(&mut bytes) {
+        return Outcome::Failed(format!("read failed: {err}"));
+    }
+    if bytes.len() as u64 > max_size {
+        return Outcome::Skipped(format!(
+            "zip archive larger than --max-file-size ({max_size} bytes); one inside another \
+             file is read in memory"
+        ));
+    }
     let schemas = ArchiveSchemas::of_zip(io::Cursor::new(&bytes), max_size);
     scan_members(
         file,
@@ -200,25 +211,6 @@ pub(super) fn scan_zip(
                 .map_err(zip_unreadable)
         },
     )
-}
-
-/// All of `input`, read in memory, or the outcome when it cannot be read or is larger than
-/// `max_size`; `what` names it in that outcome, and `why` says why it is read in memory.
-fn read_whole(
-    input: &mut dyn BufRead,
-    max_size: u64,
-    (what, why): (&str, &str),
-) -> Result<Vec<u8>, Box<Outcome>> {
-    let mut bytes = Vec::new();
-    if let Err(err) = input.take(max_size + 1).read_to_end(&mut bytes) {
-        return Err(Box::new(Outcome::Failed(format!("read failed: {err}"))));
-    }
-    if bytes.len() as u64 > max_size {
-        return Err(Box::new(Outcome::Skipped(format!(
-            "{what} larger than --max-file-size ({max_size} bytes); {why}"
-        ))));
-    }
-    Ok(bytes)
 }
 
 /// Scans the members of the zip archive at `path` on all worker threads, each thread with an
