@@ -13,6 +13,7 @@
 //! above.
 
 use std::io::{self, BufRead, Cursor};
+use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 use mailparse::{DispositionType, ParsedMail};
@@ -37,10 +38,19 @@ pub fn is_email(head: &[u8], ext: &str) -> bool {
     if ext == "eml" {
         return true;
     }
+    if !opens_with_header(head) {
+        return false;
+    }
     let text = String::from_utf8_lossy(&head[..head.len().min(4096)]).to_ascii_lowercase();
-    FIRST_HEADERS.iter().any(|h| text.starts_with(h))
-        && text.contains("\nmime-version:")
-        && (text.starts_with("from:") || text.contains("\nfrom:"))
+    text.contains("\nmime-version:") && (text.starts_with("from:") || text.contains("\nfrom:"))
+}
+
+/// True when `text` starts with one of the [`FIRST_HEADERS`], in any case.
+fn opens_with_header(text: &[u8]) -> bool {
+    FIRST_HEADERS.iter().any(|header| {
+        text.get(..header.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(header.as_bytes()))
+    })
 }
 
 /// True when a file named with extension `ext` whose first bytes are `head` is a mailbox: a
@@ -56,10 +66,7 @@ pub fn is_mbox(head: &[u8], ext: &str) -> bool {
         .iter()
         .position(|&b| b == b'\n')
         .map(|end| &rest[end + 1..]);
-    next_line.is_some_and(|line| {
-        let text = String::from_utf8_lossy(&line[..line.len().min(64)]).to_ascii_lowercase();
-        FIRST_HEADERS.iter().any(|h| text.starts_with(h))
-    })
+    next_line.is_some_and(opens_with_header)
 }
 
 /// Calls `visit` with each message of the mailbox streamed from `input`, named `message1.eml`,
@@ -123,15 +130,19 @@ fn unquote_from(line: &[u8]) -> &[u8] {
 /// aborted the scan. Real messages hold a handful.
 const MAX_MULTIPART_SECTIONS: usize = 100;
 
+/// Finds `multipart/` in any case, built once.
+static MULTIPART: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["multipart/"])
+        .expect("one literal pattern builds")
+});
+
 /// Calls `visit` with the decoded headers of the message in `bytes`, then with each of its
 /// parts, in order. Fails when the message cannot be parsed at all, or holds more than 100
 /// multipart sections (`MAX_MULTIPART_SECTIONS`).
 pub fn each_part(bytes: &[u8], visit: &mut Visit<'_>) -> Result<(), String> {
-    let sections = AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(["multipart/"])
-        .map_err(|err| err.to_string())?;
-    if sections
+    if MULTIPART
         .find_iter(bytes)
         .nth(MAX_MULTIPART_SECTIONS)
         .is_some()

@@ -29,6 +29,17 @@ pub(crate) use compound::is_compound_file;
 
 use std::fmt;
 
+/// Runs `work`, or says that the `reader` (a format, or an archive reader) panicked: a bug in
+/// piimap or in a library that reads the format becomes an error of the file, or of the part
+/// being read, and the scan goes on. The panic's message is left out: it may quote the file.
+pub(crate) fn unless_panic<T>(
+    reader: impl fmt::Display,
+    work: impl FnOnce() -> T,
+) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
+        .map_err(|_| format!("internal error in the {reader} reader (a bug: please report it)"))
+}
+
 /// One piece of text handed to the detector, with the coordinates of its first byte.
 #[derive(Debug, Clone, Copy)]
 pub struct Cell<'a> {

@@ -11,13 +11,12 @@
 
 use std::collections::HashSet;
 use std::io::{BufRead, Read};
-use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
 
 use lopdf::{Document, Object, ObjectId, decode_text_string};
 use pdf_extract::{PlainTextOutput, output_doc_page};
 
-use super::{Cell, ExtractError};
+use super::{Cell, ExtractError, FileKind, unless_panic};
 
 /// True when `head` opens a PDF file.
 pub(crate) fn is_pdf(head: &[u8]) -> bool {
@@ -213,10 +212,7 @@ fn inflated_len(data: &[u8], limit: u64) -> u64 {
 /// error, and the pages after it are still read, since the document is not changed.
 fn read_page(document: &Document, number: u32, text: &mut String) -> Result<(), String> {
     let layout = || output_doc_page(document, &mut PlainTextOutput::new(&mut *text), number);
-    match panic::catch_unwind(AssertUnwindSafe(layout)) {
-        Ok(read) => read.map_err(|err| err.to_string()),
-        Err(_) => Err("internal error in the pdf reader (a bug: please report it)".into()),
-    }
+    unless_panic(FileKind::Pdf, layout)?.map_err(|err| err.to_string())
 }
 
 /// Emits the paragraphs of one page's text, numbered from 1, as cells of `label`.

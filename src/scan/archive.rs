@@ -10,10 +10,10 @@ use std::path::Path;
 use rayon::prelude::*;
 use zip::ZipArchive;
 
-use super::{FilePlace, Outcome, ScanContext, scan_kind, scan_stream, unless_panic};
+use super::{FilePlace, Outcome, ScanContext, scan_kind, scan_stream};
 use crate::extract::archive::{self, Member, ZipEntry};
 use crate::extract::sql::{self, Schemas};
-use crate::extract::{self, FileKind};
+use crate::extract::{self, FileKind, unless_panic};
 use crate::walk::{Origin, SourceFile};
 
 /// How many archives and compressed files deep a file is still opened: a zip in a `.tar.gz`
@@ -92,7 +92,7 @@ pub(super) fn scan_email(
             if bytes.len() as u64 > max_size {
                 return Err(format!(
                     "e-mail message larger than --max-file-size ({max_size} bytes), which is \
-                 read in memory"
+                     read in memory"
                 ));
             }
             extract::email::each_part(&bytes, visit)

@@ -28,7 +28,7 @@ use crate::config::ScanConfig;
 use crate::datamap;
 use crate::detect::Detector;
 use crate::extract::sql::Schemas;
-use crate::extract::{self, Cell, ExtractError, FileKind, Sampling};
+use crate::extract::{self, Cell, ExtractError, FileKind, Sampling, unless_panic};
 use crate::report::findings::{self, Findings, Lines, Spool};
 use crate::report::{Report, Summary, Tool};
 use crate::walk::{self, FileNote, Origin, SourceFile, WalkError};
@@ -607,13 +607,6 @@ fn guard_panic(
             reason: format!("{reason}; findings before it are kept"),
         })
     })
-}
-
-/// Runs `work`, or says that the `reader` (a format, or an archive reader) panicked. The
-/// panic's message is left out: it may quote the file.
-fn unless_panic<T>(reader: impl std::fmt::Display, work: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))
-        .map_err(|_| format!("internal error in the {reader} reader (a bug: please report it)"))
 }
 
 /// Counts the bytes consumed through a `BufRead`.
