@@ -26,8 +26,13 @@ cargo build --release --locked --quiet
 bin=target/release/piimap
 cat "$corpus"/* > /dev/null   # warm the page cache for both tools
 
+# The issue's reference counts matching lines (`rg -c`). Two more ripgrep runs show what
+# writing where every match is costs ripgrep itself: each match's line and column
+# (`-o -n --column`, to /dev/null), and a JSON report of every match written to a file.
 hyperfine --warmup 1 --runs "$runs" --ignore-failure --export-json "$out/hyperfine.json" \
   -n ripgrep "rg -c -f $shared/rg-patterns.txt $corpus" \
+  -n "ripgrep-matches" "rg -o -n --column -r x -f $shared/rg-patterns.txt $corpus" \
+  -n "ripgrep-json" "sh -c 'rg --json -f $shared/rg-patterns.txt $corpus > $out/rg.json'" \
   -n piimap "$bin scan $corpus --no-progress --format json --output $out/report.json"
 
 python3 - "$out" "$corpus" <<'PY'
@@ -35,11 +40,14 @@ import json, os, sys
 out, corpus = sys.argv[1], sys.argv[2]
 runs = {r["command"]: r for r in json.load(open(f"{out}/hyperfine.json"))["results"]}
 size = sum(os.path.getsize(os.path.join(corpus, f)) for f in os.listdir(corpus))
-rg, pm = runs["ripgrep"]["median"], runs["piimap"]["median"]
 print(f"corpus: {size / 1e6:.1f} MB, {os.cpu_count()} cores")
-print(f"ripgrep median {rg:.3f} s = {size / 1e6 / rg:,.0f} MB/s")
-print(f"piimap  median {pm:.3f} s = {size / 1e6 / pm:,.0f} MB/s")
-print(f"ratio piimap/ripgrep = {pm / rg:.2f}")
+pm = runs["piimap"]["median"]
+for name in ["ripgrep", "ripgrep-matches", "ripgrep-json", "piimap"]:
+    median = runs[name]["median"]
+    print(f"{name:<16} median {median:7.3f} s = {size / 1e6 / median:7,.0f} MB/s,"
+          f" piimap/{name} = {pm / median:5.2f}")
+report = os.path.getsize(f"{out}/report.json")
+print(f"piimap report {report / 1e6:,.0f} MB; ripgrep JSON {os.path.getsize(f'{out}/rg.json') / 1e6:,.0f} MB")
 answers = json.load(open(f"{out}/answers.json"))["rules"]
 found = json.load(open(f"{out}/report.json"))["summary"]["by_rule"]
 print(f"{'rule':<14}{'planted':>10}{'found':>10}")

@@ -8,6 +8,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
+use super::field::FieldWords;
 use super::rule::{Rule, normalize_field_name};
 use crate::finding::Category;
 
@@ -49,16 +50,24 @@ impl Context {
     /// True when the normalised field name is one of the rule's field names or keywords, or
     /// starts or ends with one of at least four letters (`customer_email`, `phone_number`).
     pub fn names_field(&self, field: &str, rule: &Rule) -> bool {
-        rule.field_names
-            .iter()
-            .chain(&self.keyword_names)
-            .any(|name| {
-                !name.is_empty()
-                    && (field == name
-                        || (name.len() >= 4
-                            && (field.starts_with(name.as_str())
-                                || field.ends_with(name.as_str()))))
-            })
+        self.names(rule).any(|name| {
+            !name.is_empty()
+                && (field == name
+                    || (name.len() >= 4
+                        && (field.starts_with(name.as_str()) || field.ends_with(name.as_str()))))
+        })
+    }
+
+    /// True when whole words of the field name spell one of the rule's field names or
+    /// keywords, however short (`customer_ssn`, `applicant.ssn`, `patientDob`: not `lesson`),
+    /// and none of its negative keywords (`vetoes`, normalised).
+    pub fn names_field_words(&self, words: &FieldWords, rule: &Rule, vetoes: &[String]) -> bool {
+        words.spells_one_of(self.names(rule)) && words.avoids(vetoes)
+    }
+
+    /// The rule's field names and keywords, normalised.
+    fn names<'a>(&'a self, rule: &'a Rule) -> impl Iterator<Item = &'a String> {
+        rule.field_names.iter().chain(&self.keyword_names)
     }
 }
 

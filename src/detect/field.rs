@@ -36,7 +36,12 @@ impl FieldWords {
     /// True when consecutive words spell one of `names` and no run of words spells one of
     /// `vetoes` (all normalised: lowercase letters and digits).
     pub fn is_named(&self, names: &[String], vetoes: &[String]) -> bool {
-        names.iter().any(|n| self.spells(n)) && self.avoids(vetoes)
+        self.spells_one_of(names) && self.avoids(vetoes)
+    }
+
+    /// True when consecutive words spell one of `names` (normalised).
+    pub fn spells_one_of<'a>(&self, names: impl IntoIterator<Item = &'a String>) -> bool {
+        names.into_iter().any(|n| self.spells(n))
     }
 
     /// True when no run of consecutive words spells one of `vetoes` (normalised).

@@ -621,6 +621,8 @@ impl Detector {
     /// pointer's last segment, alone or after its parent (`/card/number` reads `cardnumber`,
     /// `/phone/number` `phonenumber`). A negative keyword of the rule that is the whole last
     /// segment as written, in any case, vetoes it (`Said` is no `sa_id`, while `sa_id` is).
+    /// Whole words of the name also name a rule, however short, when none of them spells a
+    /// negative keyword (`customer_ssn`, `applicant.ssn`).
     fn rules_named_by(&self, field: &str) -> Box<[bool]> {
         let mut segments = field.rsplit('/').filter(|s| !s.is_empty() && *s != "*");
         let last = segments.next().unwrap_or(field);
@@ -632,6 +634,7 @@ impl Detector {
             .map(|parent| rule::normalize_field_name(parent) + &normalized);
         // Vetoes compare with the name as written: `Said` is vetoed, `sa_id` is not.
         let as_written = last.trim().to_lowercase();
+        let words = FieldWords::new(field);
         self.rules
             .iter()
             .zip(&self.contexts)
@@ -641,7 +644,8 @@ impl Detector {
                     || with_parent
                         .as_ref()
                         .is_some_and(|joined| context.names_field(joined, rule));
-                named && !vetoes.contains(&as_written)
+                (named && !vetoes.contains(&as_written))
+                    || context.names_field_words(&words, rule, vetoes)
             })
             .collect()
     }
@@ -754,6 +758,42 @@ mod tests {
         let bare = confidences("us_ssn", None, "123456789");
         assert_eq!(bare.len(), 1, "{bare:?}");
         assert!(in_ssn_column > bare, "{in_ssn_column:?} {bare:?}");
+    }
+
+    #[test]
+    fn short_names_count_as_whole_words_of_a_field_name() {
+        let in_ssn_column = confidences("us_ssn", Some("ssn"), "123456789");
+        for field in [
+            "customer_ssn",
+            "applicant.ssn",
+            "ApplicantSSN",
+            "/applicant/ssn",
+        ] {
+            assert_eq!(
+                confidences("us_ssn", Some(field), "123456789"),
+                in_ssn_column,
+                "{field}"
+            );
+        }
+        assert!(confidences("us_ssn", Some("lessons"), "123456789") < in_ssn_column);
+        let in_dob_column = confidences("date_of_birth", Some("dob"), "1984-03-12");
+        assert_eq!(in_dob_column.len(), 1, "a dob column's dates are reported");
+        assert_eq!(
+            confidences("date_of_birth", Some("patient_dob"), "1984-03-12"),
+            in_dob_column
+        );
+    }
+
+    #[test]
+    fn a_negative_keyword_among_the_words_vetoes_a_short_name() {
+        // `tel` names phone numbers, `id` is one of the phone rule's negative keywords.
+        let in_tel_column = confidences("phone", Some("home_tel"), "4155552671");
+        assert!(
+            in_tel_column[0] >= DEFAULT_MIN_CONFIDENCE,
+            "{in_tel_column:?}"
+        );
+        let in_tel_id_column = confidences("phone", Some("tel_id"), "4155552671");
+        assert!(in_tel_id_column < in_tel_column, "{in_tel_id_column:?}");
     }
 
     /// (rule id, confidence) of every match of `detector` in `value`, in a field named `field`.
