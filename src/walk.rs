@@ -258,6 +258,45 @@ fn named_file_filter(globs: &[String]) -> Result<Gitignore, WalkError> {
     })
 }
 
+/// The `--exclude` globs applied to the members of archives and e-mail messages, each read
+/// as if its archive were a folder: `*.log` leaves out `logs/app.log` in `exports.zip`, and
+/// `logs/` every member under that folder.
+#[derive(Debug, Default)]
+pub struct MemberFilter(Option<Gitignore>);
+
+impl MemberFilter {
+    /// Compiles `globs`; no globs leave nothing out.
+    pub fn new(globs: &[String]) -> Result<Self, WalkError> {
+        if globs.is_empty() {
+            return Ok(MemberFilter(None));
+        }
+        let mut builder = GitignoreBuilder::new(".");
+        for glob in globs {
+            builder.add_line(None, glob).map_err(|err| WalkError {
+                glob: glob.clone(),
+                reason: err.to_string(),
+            })?;
+        }
+        let filter = builder.build().map_err(|err| WalkError {
+            glob: globs.join(" "),
+            reason: err.to_string(),
+        })?;
+        Ok(MemberFilter(Some(filter)))
+    }
+
+    /// True when `member`, a path inside its archive, or a folder above it is excluded.
+    pub fn excludes(&self, member: &str) -> bool {
+        // An archive may name a member from its root (`/etc/passwd`); matching wants it relative.
+        let relative = member.trim_start_matches('/');
+        self.0.as_ref().is_some_and(|filter| {
+            !relative.is_empty()
+                && filter
+                    .matched_path_or_any_parents(relative, false)
+                    .is_ignore()
+        })
+    }
+}
+
 /// `path` as shown in reports: without a leading `./`.
 fn display(path: &Path) -> String {
     match path.strip_prefix(".") {
@@ -397,5 +436,28 @@ mod tests {
         assert_eq!(parse_size("2GiB"), Ok(2 << 30));
         assert!(parse_size("ten").is_err());
         assert!(parse_size("5X").is_err());
+    }
+
+    #[test]
+    fn member_filter_reads_an_archive_as_a_folder() {
+        let globs = ["*.log", "private/", "/top.csv"].map(String::from);
+        let filter = MemberFilter::new(&globs).expect("globs compile");
+        for member in [
+            "app.log",
+            "logs/app.log",
+            "private/a.csv",
+            "x/private/b.txt",
+            "top.csv",
+        ] {
+            assert!(filter.excludes(member), "{member}");
+        }
+        for member in ["app.log.csv", "logs/top.csv", "private.csv", ""] {
+            assert!(!filter.excludes(member), "{member}");
+        }
+        assert!(
+            filter.excludes("/etc/app.log"),
+            "a member named from the root"
+        );
+        assert!(!MemberFilter::default().excludes("app.log"));
     }
 }

@@ -234,13 +234,19 @@ fn scan_zip_in_parallel(
         Ok(entries) => entries,
         Err(reason) => return Outcome::Failed(reason),
     };
-    if entries.is_empty() {
-        return empty(FileKind::Zip);
-    }
+    // Schema files give their column names even when `--exclude` leaves them out.
     let schemas = open().map_or_else(
         |_| ArchiveSchemas::default(),
         |mut archive| ArchiveSchemas::read(&mut archive, &entries, max_size),
     );
+    let listed = entries.len();
+    let entries: Vec<ZipEntry> = entries
+        .into_iter()
+        .filter(|entry| !context.excluded_members.excludes(&entry.name))
+        .collect();
+    if entries.is_empty() {
+        return empty(FileKind::Zip, listed);
+    }
     let (index, depth) = (place.index, place.depth + 1);
     let members = entries
         .into_par_iter()
@@ -300,8 +306,14 @@ fn scan_member(
     scan_stream(&member, reader, place, context)
 }
 
-/// The outcome of an archive without files.
-fn empty(kind: FileKind) -> Outcome {
+/// The outcome of an archive without files to scan: none at all, or `excluded` that
+/// `--exclude` leaves out.
+fn empty(kind: FileKind, excluded: usize) -> Outcome {
+    if excluded > 0 {
+        return Outcome::Skipped(format!(
+            "{kind} archive: --exclude leaves out every file in it ({excluded})"
+        ));
+    }
     Outcome::Skipped(format!("{kind} archive with no files in it"))
 }
 
@@ -326,7 +338,12 @@ fn scan_members(
     read: &mut dyn FnMut(&mut archive::Visit<'_>) -> Result<(), String>,
 ) -> Outcome {
     let mut members = Vec::new();
+    let mut excluded = 0;
     let mut visit = |name: &str, member: Member<'_>| {
+        if context.excluded_members.excludes(name) {
+            excluded += 1;
+            return;
+        }
         let display = member_display(file, name);
         let outcome = match member {
             Member::Skipped(reason) => Outcome::Skipped(reason),
@@ -345,7 +362,7 @@ fn scan_members(
         Err(reason) => Some(format!("{reason}; members before it are kept")),
     };
     match failure {
-        None if members.is_empty() => empty(kind),
+        None if members.is_empty() => empty(kind, excluded),
         None => Outcome::Archive(members),
         Some(reason) if members.is_empty() => Outcome::Failed(reason),
         Some(reason) => {

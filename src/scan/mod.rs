@@ -122,6 +122,7 @@ pub fn scan(
         config,
         detectors: (detector, &per_thread),
         outlet: &outlet,
+        excluded_members: walk::MemberFilter::new(&config.walk.excludes)?,
     };
     let mut outcomes: Vec<(usize, Outcome)> = pool.install(|| {
         scan_order(&walked.files, outlet.in_order.is_some())
@@ -440,6 +441,8 @@ struct ScanContext<'a> {
     /// The detector, and a copy of it for each worker thread (its caches are per thread).
     detectors: (&'a Detector, &'a [Detector]),
     outlet: &'a Outlet<'a>,
+    /// The members of archives and messages that `--exclude` leaves out.
+    excluded_members: walk::MemberFilter,
 }
 
 impl ScanContext<'_> {

@@ -214,6 +214,48 @@ fn tar_gz_members_and_a_zip_inside_are_scanned_like_the_files_they_hold() {
     assert_eq!(notes(&report, "errors"), []);
 }
 
+/// `--exclude` reads an archive as a folder: its globs leave out members, in a zip on disk
+/// (read on all threads), in a tar stream and in a zip inside either.
+#[test]
+fn excludes_leave_out_archive_members_as_they_leave_out_files() {
+    let backup = fixture("archive/backup.tar.gz");
+    let (_, report) = scan_json(&[&backup, "--exclude", "*.csv", "--exclude", "json/"]);
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.ends_with("exports.zip!contacts.xlsx"))
+    );
+    for path in &paths {
+        assert!(
+            !path.ends_with(".csv") && !path.contains("!json/"),
+            "{path}"
+        );
+    }
+    assert!(
+        notes(&report, "skipped").contains(&(
+            format!("{backup}!exports.zip!inner.zip"),
+            "zip archive: --exclude leaves out every file in it (1)".to_string()
+        )),
+        "{:?}",
+        notes(&report, "skipped")
+    );
+    let archive = fixture("archive/exports.zip");
+    let (_, all) = scan_json(&[&archive]);
+    let (_, some) = scan_json(&[&archive, "--exclude", "*.csv", "--exclude", "json/"]);
+    let scanned = |report: &Value| report["summary"]["files_scanned"].as_u64().unwrap();
+    assert_eq!(
+        scanned(&all) - scanned(&some),
+        3,
+        "customers.csv, json/users.json and inner.zip!customers.csv"
+    );
+}
+
 /// Archives are opened four levels deep: a zip holding backup.tar.gz reaches the zip inside
 /// exports.zip at the fifth, which is listed as skipped.
 #[test]
