@@ -69,6 +69,7 @@ fn run_scan(args: &ScanArgs) -> Result<ExitCode> {
         false => Vec::new(),
     };
     let config = ScanConfig::from_args(args, project.as_ref(), listed)?;
+    piimap::detect::validate::preload_phone_metadata();
     // With --write-baseline the new baseline replaces any other; its notes come from the file
     // being overwritten.
     let (baseline, previous) = match (&config.write_baseline, &config.baseline) {

@@ -58,6 +58,11 @@ struct Pattern {
     lengths: Vec<u16>,
 }
 
+/// Loads the metadata and lists the calling codes, compiling no plan yet.
+pub(super) fn load() {
+    LazyLock::force(&PLANS);
+}
+
 /// The plan of a country calling code, or `None` when the metadata has no such code.
 pub(super) fn country(code: u16) -> Option<&'static CountryPlan> {
     let slot = PLANS.get(&code)?;
