@@ -436,6 +436,22 @@ mod tests {
             FileKind::sniff(b"hello, world\nbye\n", "notes.txt"),
             Some(FileKind::Text)
         );
+        for prose in [
+            "Thanks, Jane.\nFrom tomorrow on, call me at +44 20 7946 0958.\n",
+            "Hello team, the meeting moved.\nPlease call Anna, she knows.\nBest, Tom\n",
+        ] {
+            assert_eq!(
+                FileKind::sniff(prose.as_bytes(), "reply.txt"),
+                Some(FileKind::Text),
+                "{prose}"
+            );
+        }
+        let table = "id,name,city,comment\n1,Ann,Oslo,Paid.\n2,Bo,Rome,Late.\n";
+        assert_eq!(
+            FileKind::sniff(table.as_bytes(), "orders.txt"),
+            Some(FileKind::Csv),
+            "four columns are a table, however its rows end"
+        );
         assert_eq!(FileKind::sniff(b"\x00\x01", "x.csv"), None);
     }
 }

@@ -179,15 +179,37 @@ fn to_extract_error(err: csv::Error) -> ExtractError {
 }
 
 /// True when one delimiter splits every complete record of `head` (at least two) into the
-/// same number of fields, two or more.
+/// same number of fields, two or more, and the lines do not read as prose (see
+/// [`reads_as_prose`]).
 pub(crate) fn looks_like_csv(head: &[u8]) -> bool {
     let complete = complete_lines(head);
     let Some(delimiter) = sniff_delimiter(complete) else {
         return false;
     };
-    let (agreeing, _) = consistency(complete, delimiter);
+    let (agreeing, width) = consistency(complete, delimiter);
     let records = memchr::memchr_iter(b'\n', complete.trim_ascii_end()).count() + 1;
-    agreeing >= 2 && agreeing == records
+    agreeing >= 2 && agreeing == records && !reads_as_prose(complete, width)
+}
+
+/// Most fields a line of prose is taken to split into: a letter whose lines each hold a comma
+/// or two (`Thanks, Jane.`) splits as evenly as a narrow table.
+const PROSE_WIDTH: usize = 3;
+
+/// True when lines of `text`, split into `width` fields, read as prose: at most
+/// [`PROSE_WIDTH`] fields, and at least half of the lines end a sentence (`.`, `!`, `?`).
+fn reads_as_prose(text: &[u8], width: usize) -> bool {
+    let lines = text
+        .split(|&byte| byte == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .filter(|line| !line.is_empty());
+    let (mut all, mut sentences) = (0, 0);
+    for line in lines {
+        all += 1;
+        if matches!(line.last(), Some(b'.' | b'!' | b'?')) {
+            sentences += 1;
+        }
+    }
+    width <= PROSE_WIDTH && sentences * 2 >= all
 }
 
 /// `head` up to its last line end, when one is there.
