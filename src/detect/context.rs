@@ -8,7 +8,6 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-use super::field::FieldWords;
 use super::rule::{Rule, normalize_field_name};
 use crate::finding::Category;
 
@@ -58,15 +57,8 @@ impl Context {
         })
     }
 
-    /// True when whole words of the field name spell one of the rule's field names or
-    /// keywords, however short (`customer_ssn`, `applicant.ssn`, `patientDob`: not `lesson`),
-    /// and none of its negative keywords (`vetoes`, normalised).
-    pub fn names_field_words(&self, words: &FieldWords, rule: &Rule, vetoes: &[String]) -> bool {
-        words.spells_one_of(self.names(rule)) && words.avoids(vetoes)
-    }
-
     /// The rule's field names and keywords, normalised.
-    fn names<'a>(&'a self, rule: &'a Rule) -> impl Iterator<Item = &'a String> {
+    pub fn names<'a>(&'a self, rule: &'a Rule) -> impl Iterator<Item = &'a String> {
         rule.field_names.iter().chain(&self.keyword_names)
     }
 }

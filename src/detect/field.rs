@@ -40,7 +40,7 @@ impl FieldWords {
     }
 
     /// True when consecutive words spell one of `names` (normalised).
-    pub fn spells_one_of<'a>(&self, names: impl IntoIterator<Item = &'a String>) -> bool {
+    fn spells_one_of<'a>(&self, names: impl IntoIterator<Item = &'a String>) -> bool {
         names.into_iter().any(|n| self.spells(n))
     }
 
@@ -55,15 +55,53 @@ impl FieldWords {
             return false;
         }
         (0..self.words.len()).any(|start| {
-            let mut joined = String::new();
+            let mut rest = name;
             for word in &self.words[start..] {
-                joined.push_str(word);
-                if joined.len() >= name.len() {
-                    return joined == name;
+                match rest.strip_prefix(word.as_str()) {
+                    Some("") => return true,
+                    Some(tail) => rest = tail,
+                    None => return false,
                 }
             }
             false
         })
+    }
+}
+
+/// Which rules each normalised name (a field name or keyword of the rule) belongs to, to find
+/// the rules whose names the words of a field spell with one lookup per run of words.
+#[derive(Debug, Clone, Default)]
+pub struct NameIndex {
+    rules_by_name: foldhash::HashMap<String, Vec<usize>>,
+}
+
+impl NameIndex {
+    /// Indexes the names of each rule: `names[i]` are rule `i`'s, normalised.
+    pub fn new<'a>(names: impl IntoIterator<Item = impl IntoIterator<Item = &'a String>>) -> Self {
+        let mut rules_by_name: foldhash::HashMap<String, Vec<usize>> = Default::default();
+        for (rule, names) in names.into_iter().enumerate() {
+            for name in names.into_iter().filter(|n| !n.is_empty()) {
+                let rules = rules_by_name.entry(name.clone()).or_default();
+                if rules.last() != Some(&rule) {
+                    rules.push(rule);
+                }
+            }
+        }
+        NameIndex { rules_by_name }
+    }
+
+    /// Marks in `named` each rule one of whose names a run of consecutive `words` spells.
+    pub fn mark_spelled(&self, words: &FieldWords, named: &mut [bool]) {
+        let mut run = String::new();
+        for start in 0..words.words.len() {
+            run.clear();
+            for word in &words.words[start..] {
+                run.push_str(word);
+                for &rule in self.rules_by_name.get(&run).into_iter().flatten() {
+                    named[rule] = true;
+                }
+            }
+        }
     }
 }
 
@@ -148,6 +186,22 @@ mod tests {
         assert!(!named("E-Mail Address", &["address"], &["mail"]));
         assert!(!named("/Track/*/Name", &["name"], &["track"]));
         assert!(named("/Customer/*/FirstName", &["name"], &["track"]));
+    }
+
+    #[test]
+    fn the_name_index_finds_rules_spelled_by_runs_of_words() {
+        let ssn = names(&["ssn"]);
+        let email = names(&["email", "mail"]);
+        let index = NameIndex::new([&ssn, &email]);
+        let spelled = |field: &str| {
+            let mut named = vec![false; 2];
+            index.mark_spelled(&FieldWords::new(field), &mut named);
+            named
+        };
+        assert_eq!(spelled("customer_ssn"), [true, false]);
+        assert_eq!(spelled("E-Mail"), [false, true]);
+        assert_eq!(spelled("lessons"), [false, false]);
+        assert_eq!(spelled("/applicant/ssn"), [true, false]);
     }
 
     #[test]

@@ -22,6 +22,7 @@ use regex_automata::{Input, MatchKind, PatternSet, Span};
 use crate::extract::Cell;
 pub use context::{Context, IdentifierWords};
 pub use field::FieldWords;
+use field::NameIndex;
 use keyword_gate::{KeywordGate, Stretch};
 pub use rule::{Rule, RuleError};
 pub use validate::{ValidationContext, Validator};
@@ -82,6 +83,8 @@ pub struct Detector {
     pattern_rules: Vec<usize>,
     /// Normalised negative keywords of each rule, vetoing field names.
     name_vetoes: Vec<Vec<String>>,
+    /// The rules each normalised field name or keyword names, for names made of words.
+    name_index: NameIndex,
     any_rule: meta::Regex,
     /// All of `value_rules`' patterns, searched for every pattern that matches (overlapping).
     which_rules: meta::Regex,
@@ -126,7 +129,13 @@ impl Detector {
             .syntax(syntax::Config::new().unicode(false).utf8(false))
             .build_many(&patterns)
             .map_err(|err| DetectorError(err.to_string()))?;
-        let contexts = rules.iter().map(Context::new).collect();
+        let contexts: Vec<Context> = rules.iter().map(Context::new).collect();
+        let name_index = NameIndex::new(
+            rules
+                .iter()
+                .zip(&contexts)
+                .map(|(rule, context)| context.names(rule)),
+        );
         let identifier_words = IdentifierWords::new(&rules);
         let pattern_rules = (0..rules.len())
             .filter(|&i| rules[i].pattern.is_some())
@@ -149,6 +158,7 @@ impl Detector {
             keyword_gate,
             pattern_rules,
             name_vetoes,
+            name_index,
             any_rule,
             which_rules,
             validation,
@@ -635,17 +645,19 @@ impl Detector {
         // Vetoes compare with the name as written: `Said` is vetoed, `sa_id` is not.
         let as_written = last.trim().to_lowercase();
         let words = FieldWords::new(field);
+        let mut spelled = vec![false; self.rules.len()];
+        self.name_index.mark_spelled(&words, &mut spelled);
         self.rules
             .iter()
             .zip(&self.contexts)
             .zip(&self.name_vetoes)
-            .map(|((rule, context), vetoes)| {
+            .zip(spelled)
+            .map(|(((rule, context), vetoes), spelled)| {
                 let named = context.names_field(&normalized, rule)
                     || with_parent
                         .as_ref()
                         .is_some_and(|joined| context.names_field(joined, rule));
-                (named && !vetoes.contains(&as_written))
-                    || context.names_field_words(&words, rule, vetoes)
+                (named && !vetoes.contains(&as_written)) || (spelled && words.avoids(vetoes))
             })
             .collect()
     }
