@@ -246,6 +246,11 @@ fn named_file_filter(globs: &[String]) -> Result<Gitignore, WalkError> {
     let mut builder = GitignoreBuilder::new(&cwd);
     // A missing or partly unreadable ignore file filters nothing (or less), as in the walk.
     let _ = builder.add(cwd.join(IGNORE_FILE));
+    with_globs(builder, globs)
+}
+
+/// Adds `--exclude` globs to `builder` and builds the matcher.
+fn with_globs(mut builder: GitignoreBuilder, globs: &[String]) -> Result<Gitignore, WalkError> {
     for glob in globs {
         builder.add_line(None, glob).map_err(|err| WalkError {
             glob: glob.clone(),
@@ -270,17 +275,7 @@ impl MemberFilter {
         if globs.is_empty() {
             return Ok(MemberFilter(None));
         }
-        let mut builder = GitignoreBuilder::new(".");
-        for glob in globs {
-            builder.add_line(None, glob).map_err(|err| WalkError {
-                glob: glob.clone(),
-                reason: err.to_string(),
-            })?;
-        }
-        let filter = builder.build().map_err(|err| WalkError {
-            glob: globs.join(" "),
-            reason: err.to_string(),
-        })?;
+        let filter = with_globs(GitignoreBuilder::new("."), globs)?;
         Ok(MemberFilter(Some(filter)))
     }
 

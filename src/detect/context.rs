@@ -58,7 +58,7 @@ impl Context {
     }
 
     /// The rule's field names and keywords, normalised.
-    pub fn names<'a>(&'a self, rule: &'a Rule) -> impl Iterator<Item = &'a String> {
+    pub(super) fn names<'a>(&'a self, rule: &'a Rule) -> impl Iterator<Item = &'a String> {
         rule.field_names.iter().chain(&self.keyword_names)
     }
 }

@@ -36,12 +36,7 @@ impl FieldWords {
     /// True when consecutive words spell one of `names` and no run of words spells one of
     /// `vetoes` (all normalised: lowercase letters and digits).
     pub fn is_named(&self, names: &[String], vetoes: &[String]) -> bool {
-        self.spells_one_of(names) && self.avoids(vetoes)
-    }
-
-    /// True when consecutive words spell one of `names` (normalised).
-    fn spells_one_of<'a>(&self, names: impl IntoIterator<Item = &'a String>) -> bool {
-        names.into_iter().any(|n| self.spells(n))
+        names.iter().any(|n| self.spells(n)) && self.avoids(vetoes)
     }
 
     /// True when no run of consecutive words spells one of `vetoes` (normalised).
@@ -70,7 +65,7 @@ impl FieldWords {
 
 /// Which rules each normalised name (a field name or keyword of the rule) belongs to, to find
 /// the rules whose names the words of a field spell with one lookup per run of words.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NameIndex {
     rules_by_name: foldhash::HashMap<String, Vec<usize>>,
 }
