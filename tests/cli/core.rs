@@ -10,7 +10,7 @@ use crate::support::{fixture, piimap, repo_root, scan_json};
 const PLANTED: &[&str] = &[
     "jane.doe@example.com",
     "4000 1234 5678 9017",
-    "123-45-6789",
+    "536-22-8147",
     "GB46 WEST 1234 5600 0000 01",
     "(415) 555-2671",
     "203.0.113.7",
