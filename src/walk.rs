@@ -246,11 +246,6 @@ fn named_file_filter(globs: &[String]) -> Result<Gitignore, WalkError> {
     let mut builder = GitignoreBuilder::new(&cwd);
     // A missing or partly unreadable ignore file filters nothing (or less), as in the walk.
     let _ = builder.add(cwd.join(IGNORE_FILE));
-    with_globs(builder, globs)
-}
-
-/// Adds `--exclude` globs to `builder` and builds the matcher.
-fn with_globs(mut builder: GitignoreBuilder, globs: &[String]) -> Result<Gitignore, WalkError> {
     for glob in globs {
         builder.add_line(None, glob).map_err(|err| WalkError {
             glob: glob.clone(),
@@ -263,32 +258,28 @@ fn with_globs(mut builder: GitignoreBuilder, globs: &[String]) -> Result<Gitigno
     })
 }
 
-/// The `--exclude` globs applied to the members of archives and e-mail messages, each read
-/// as if its archive were a folder: `*.log` leaves out `logs/app.log` in `exports.zip`, and
-/// `logs/` every member under that folder.
-#[derive(Debug, Default)]
-pub struct MemberFilter(Option<Gitignore>);
+/// What leaves out the members of archives and e-mail messages: the globs of `--exclude` and
+/// the working directory's `.piimapignore`, as for files named directly, each archive read as
+/// if it were a folder: `*.log` leaves out `logs/app.log` in `exports.zip`, and `logs/` every
+/// member under that folder.
+#[derive(Debug)]
+pub struct MemberFilter(Gitignore);
 
 impl MemberFilter {
-    /// Compiles `globs`; no globs leave nothing out.
+    /// Compiles `globs` and reads `./.piimapignore`.
     pub fn new(globs: &[String]) -> Result<Self, WalkError> {
-        if globs.is_empty() {
-            return Ok(MemberFilter(None));
-        }
-        let filter = with_globs(GitignoreBuilder::new("."), globs)?;
-        Ok(MemberFilter(Some(filter)))
+        named_file_filter(globs).map(MemberFilter)
     }
 
     /// True when `member`, a path inside its archive, or a folder above it is excluded.
     pub fn excludes(&self, member: &str) -> bool {
         // An archive may name a member from its root (`/etc/passwd`); matching wants it relative.
         let relative = member.trim_start_matches('/');
-        self.0.as_ref().is_some_and(|filter| {
-            !relative.is_empty()
-                && filter
-                    .matched_path_or_any_parents(relative, false)
-                    .is_ignore()
-        })
+        !relative.is_empty()
+            && self
+                .0
+                .matched_path_or_any_parents(relative, false)
+                .is_ignore()
     }
 }
 
@@ -453,6 +444,10 @@ mod tests {
             filter.excludes("/etc/app.log"),
             "a member named from the root"
         );
-        assert!(!MemberFilter::default().excludes("app.log"));
+        let nothing = MemberFilter::new(&[]).expect("no globs");
+        assert!(
+            !nothing.excludes("app.log"),
+            "no .piimapignore where tests run"
+        );
     }
 }

@@ -214,10 +214,10 @@ fn tar_gz_members_and_a_zip_inside_are_scanned_like_the_files_they_hold() {
     assert_eq!(notes(&report, "errors"), []);
 }
 
-/// `--exclude` reads an archive as a folder: its globs leave out members, in a zip on disk
-/// (read on all threads), in a tar stream and in a zip inside either.
+/// `--exclude` and `./.piimapignore` read an archive as a folder: their globs leave out
+/// members, in a zip on disk (read on all threads), in a tar stream and in a zip inside either.
 #[test]
-fn excludes_leave_out_archive_members_as_they_leave_out_files() {
+fn excludes_and_piimapignore_leave_out_archive_members_as_they_leave_out_files() {
     let backup = fixture("archive/backup.tar.gz");
     let (_, report) = scan_json(&[&backup, "--exclude", "*.csv", "--exclude", "json/"]);
     let paths: Vec<&str> = report["findings"]
@@ -254,6 +254,16 @@ fn excludes_leave_out_archive_members_as_they_leave_out_files() {
         3,
         "customers.csv, json/users.json and inner.zip!customers.csv"
     );
+    // The working directory's .piimapignore, as for files named directly.
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(&archive, dir.path().join("exports.zip")).unwrap();
+    fs::write(dir.path().join(".piimapignore"), "*.csv\njson/\n").unwrap();
+    let output = piimap(&["scan", "exports.zip", "--format", "json"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let ignored: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(scanned(&ignored), scanned(&some));
 }
 
 /// Archives are opened four levels deep: a zip holding backup.tar.gz reaches the zip inside
