@@ -525,8 +525,8 @@ fn is_test_value(rule: &Rule, value: &[u8]) -> bool {
 /// `12-123-45-6789` no SSN and `0701/114930:WARNING` no phone number. A separator (`.` or `-`)
 /// next to a letter or digit on either side continues the token, and so does a colon followed
 /// by a letter (a colon followed by a digit is a port: `10.0.0.1:8080`). A match grouped by
-/// spaces is continued by one more space-separated digit group: `1111 1111 1111` inside the
-/// card number `4111 1111 1111 1111` is no Aadhaar or My Number.
+/// spaces is continued by one more space-separated group of digits or hexadecimal digits:
+/// `1111 1111 1111` inside the card number `4111 1111 1111 1111` is no Aadhaar or My Number.
 fn continues_token(text: &[u8], start: usize, end: usize) -> bool {
     if continues_digit_groups(text, start, end) {
         return true;
@@ -548,12 +548,41 @@ fn is_separator(byte: u8) -> bool {
     byte == b'.' || byte == b'-'
 }
 
-/// True when `text[start..end]` holds a space and a space then a digit sits on either side.
+/// True when `text[start..end]` holds a space and, past a space on either side, stands a digit
+/// or a group of hexadecimal digits: `0300 0315 0062` in the code points `05AE 0300 0315 0062`
+/// of a Unicode test file is no phone number.
 fn continues_digit_groups(text: &[u8], start: usize, end: usize) -> bool {
     let grouped = text[start..end].contains(&b' ');
-    let before = start >= 2 && text[start - 1] == b' ' && text[start - 2].is_ascii_digit();
-    let after = end + 1 < text.len() && text[end] == b' ' && text[end + 1].is_ascii_digit();
+    let before = start >= 2
+        && text[start - 1] == b' '
+        && (text[start - 2].is_ascii_digit() || is_hex_group(last_token(&text[..start - 1])));
+    let after = end + 1 < text.len()
+        && text[end] == b' '
+        && (text[end + 1].is_ascii_digit() || is_hex_group(first_token(&text[end + 1..])));
     grouped && (before || after)
+}
+
+/// Longest group [`is_hex_group`] takes: a 32-bit value.
+const HEX_GROUP: usize = 8;
+
+/// The bytes of `text` after its last space, up to one more than [`HEX_GROUP`].
+fn last_token(text: &[u8]) -> &[u8] {
+    let tail = &text[text.len().saturating_sub(HEX_GROUP + 1)..];
+    memchr::memrchr(b' ', tail).map_or(tail, |space| &tail[space + 1..])
+}
+
+/// The bytes of `text` before its first space, up to one more than [`HEX_GROUP`].
+fn first_token(text: &[u8]) -> &[u8] {
+    let head = &text[..text.len().min(HEX_GROUP + 1)];
+    memchr::memchr(b' ', head).map_or(head, |space| &head[..space])
+}
+
+/// True when `token` is two to [`HEX_GROUP`] hexadecimal digits, at least one of them a
+/// decimal digit (`05AE`, `00e0`; not `Tel`, `de`).
+fn is_hex_group(token: &[u8]) -> bool {
+    (2..=HEX_GROUP).contains(&token.len())
+        && token.iter().all(u8::is_ascii_hexdigit)
+        && token.iter().any(u8::is_ascii_digit)
 }
 
 /// What [`Detector::detect_in`] keeps from one cell to the next: which rules each field name
@@ -750,6 +779,15 @@ mod tests {
         let hits = found("mail jane@example.com\nnothing here\ncard 4111 1111 1111 1111 ok\n");
         let rules: Vec<&str> = hits.iter().map(|h| h.0.as_str()).collect();
         assert_eq!(rules, vec!["email", "credit_card"]);
+    }
+
+    #[test]
+    fn digit_groups_among_hexadecimal_groups_are_no_phone_number() {
+        let rules = |text: &str| found(text).into_iter().map(|h| h.0).collect::<Vec<_>>();
+        assert_eq!(rules("call 0300 0315 0062"), ["phone"]);
+        assert!(rules("00E0 05AE 0300 0315 0062;").is_empty());
+        assert!(rules("0300 0315 0062 1A2B").is_empty());
+        assert_eq!(rules("Tel 0300 0315 0062 ok"), ["phone"]);
     }
 
     #[test]
