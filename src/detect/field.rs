@@ -39,19 +39,29 @@ impl FieldWords {
         names.iter().any(|n| self.spells(n)) && self.avoids(vetoes)
     }
 
-    /// True when no run of consecutive words spells one of `vetoes` (normalised).
+    /// True when no run of consecutive words spells one of `vetoes` (normalised), or its
+    /// plural: `/modules/*/methods/*/name` is vetoed by `method` as `method_name` is.
     pub fn avoids(&self, vetoes: &[String]) -> bool {
-        !vetoes.iter().any(|v| self.spells(v))
+        !vetoes.iter().any(|v| self.spells_as(v, true))
     }
 
     /// True when a run of consecutive words concatenates to `name`.
     fn spells(&self, name: &str) -> bool {
+        self.spells_as(name, false)
+    }
+
+    /// True when a run of consecutive words concatenates to `name`, or with `plural` to `name`
+    /// followed by `s` or `es`.
+    fn spells_as(&self, name: &str, plural: bool) -> bool {
         if name.is_empty() {
             return false;
         }
         (0..self.words.len()).any(|start| {
             let mut rest = name;
             for word in &self.words[start..] {
+                if plural && matches!(word.strip_prefix(rest), Some("s" | "es")) {
+                    return true;
+                }
                 match rest.strip_prefix(word.as_str()) {
                     Some("") => return true,
                     Some(tail) => rest = tail,
@@ -174,6 +184,16 @@ mod tests {
     fn a_word_inside_a_longer_word_does_not_count() {
         assert!(!named("username", &["name"], &[]));
         assert!(named("Last Name [2000: LastName]", &["name"], &[]));
+    }
+
+    #[test]
+    fn plural_vetoes_win() {
+        assert!(!named("/modules/*/methods/*/name", &["name"], &["method"]));
+        assert!(!named("Classes Name", &["name"], &["class"]));
+        assert!(
+            named("classic_name", &["name"], &["class"]),
+            "a plural, not any longer word"
+        );
     }
 
     #[test]

@@ -64,6 +64,10 @@ pub struct RuleDef {
     /// Regexes of values that must never be reported (an organisation's own address).
     #[serde(default)]
     pub allow: Vec<Spanned<String>>,
+    /// Regex a field's value must match for the field to be reported by its name: the finding
+    /// is made at the first such value (a person's name has a capital, a space or a letter
+    /// beyond ASCII; the package name `my-package` in a `name` field has none).
+    pub value_shape: Option<Spanned<String>>,
     /// What the rule matches, how it is validated, known false positives.
     #[serde(default)]
     pub description: String,
@@ -148,6 +152,8 @@ pub struct Rule {
     pub field_names: Vec<String>,
     /// Values never reported.
     pub allow: Vec<Regex>,
+    /// A field is reported by its name only at a value matching this.
+    pub value_shape: Option<Regex>,
     /// Description from the rules file.
     pub description: String,
     /// The rule's examples.
@@ -318,6 +324,11 @@ fn compile(def: RuleDef, text: &str, file: &str, source: &str) -> Result<Rule, V
             Err(reason) => fail(pattern.span(), format!("field \"allow\": {reason}")),
         }
     }
+    let value_shape = def.value_shape.as_ref().and_then(|pattern| {
+        compile_regex(pattern.get_ref())
+            .map_err(|reason| fail(pattern.span(), format!("field \"value_shape\": {reason}")))
+            .ok()
+    });
     let mut test_values = Vec::new();
     for value in &def.test_values {
         let span = value
@@ -353,6 +364,7 @@ fn compile(def: RuleDef, text: &str, file: &str, source: &str) -> Result<Rule, V
                 .map(|f| normalize_field_name(f))
                 .collect(),
             allow,
+            value_shape,
             description: def.description,
             examples: def.examples,
             test_values,
@@ -461,6 +473,17 @@ keywords = ["Badge"]
         let message = errors[0].to_string();
         assert!(
             message.starts_with("acme.toml:7: rule \"acme_badge\": field \"regex\""),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn bad_value_shape_names_its_line_and_field() {
+        let text = format!("{VALID}value_shape = \"[A-Z\"\n");
+        let errors = parse_rules(&text, "acme.toml", "acme.toml").expect_err("bad value_shape");
+        let message = errors[0].to_string();
+        assert!(
+            message.starts_with("acme.toml:9: rule \"acme_badge\": field \"value_shape\""),
             "{message}"
         );
     }

@@ -44,6 +44,9 @@ pub(super) struct Collector<'a> {
     tally: datamap::FindingTally,
     fields: datamap::FieldTally,
     matched_rules: Vec<usize>,
+    /// Per field slot, the field-name findings waiting for a value of their rule's
+    /// `value_shape`: (rule, confidence).
+    waiting: Vec<Vec<(usize, f64)>>,
     ignored: u64,
 }
 
@@ -84,6 +87,7 @@ impl<'a> Collector<'a> {
             tally: datamap::FindingTally::default(),
             fields: datamap::FieldTally::default(),
             matched_rules: Vec::new(),
+            waiting: Vec::new(),
             ignored: 0,
         }
     }
@@ -132,6 +136,8 @@ impl<'a> Collector<'a> {
         };
         if is_new {
             self.name_field(cell, field, slot);
+        } else if self.waiting.get(slot).is_some_and(|w| !w.is_empty()) {
+            self.name_field_at_shape(cell, slot);
         }
         self.matched_rules.clear();
         self.matched_rules
@@ -158,6 +164,26 @@ impl<'a> Collector<'a> {
             .value_rules_named_by(field)
             .map(|i| rules[i].id.clone());
         self.fields.slot_mut(slot).named.extend(named);
+        let mut waiting = Vec::new();
+        for (rule, confidence) in self.detector.name_rules(field) {
+            // A value rule reported by the field's name (a phone column holding placeholders)
+            // is not reported twice at one spot when the first value is already a match.
+            let found_by_value = self.matches.iter().any(|m| m.rule == rule);
+            if confidence >= self.config.min_confidence && !found_by_value {
+                waiting.push((rule, confidence));
+            }
+        }
+        if self.waiting.len() <= slot {
+            self.waiting.resize_with(slot + 1, Vec::new);
+        }
+        self.waiting[slot] = waiting;
+        self.name_field_at_shape(cell, slot);
+    }
+
+    /// Reports the field-name findings waiting in `slot` whose rule's `value_shape` (if any)
+    /// `cell`'s value has, at `cell`: a field named for a person's name is reported at its
+    /// first value that looks like one, not at an empty cell or a package name.
+    fn name_field_at_shape(&mut self, cell: &Cell<'_>, slot: usize) {
         let first_line = String::from_utf8_lossy(cell.text);
         let first_line: String = first_line
             .lines()
@@ -166,11 +192,13 @@ impl<'a> Collector<'a> {
             .chars()
             .take(64)
             .collect();
-        for (rule, confidence) in self.detector.name_rules(field) {
-            // A value rule reported by the field's name (a phone column holding placeholders)
-            // is not reported twice at one spot when the first value is already a match.
-            let found_by_value = self.matches.iter().any(|m| m.rule == rule);
-            if confidence >= self.config.min_confidence && !found_by_value {
+        let mut waiting = std::mem::take(&mut self.waiting[slot]);
+        waiting.retain(|&(rule, confidence)| {
+            let shaped = self.detector.rules()[rule]
+                .value_shape
+                .as_ref()
+                .is_none_or(|shape| shape.is_match(first_line.as_bytes()));
+            if shaped {
                 let spot = Spot {
                     rule,
                     confidence,
@@ -180,7 +208,9 @@ impl<'a> Collector<'a> {
                 };
                 self.push(&spot, cell, &first_line);
             }
-        }
+            !shaped
+        });
+        self.waiting[slot] = waiting;
     }
 
     /// Makes the finding at `spot` in `cell`, holding `raw` masked: fingerprints it (the n-th

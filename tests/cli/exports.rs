@@ -925,3 +925,36 @@ fn values_after_escapes_are_located_where_the_source_has_them() {
         assert_eq!(found, ["jane", "bob@"], "{name}");
     }
 }
+
+/// A field named as a person's name is reported at its first value shaped like one: the
+/// package name in a package.json is none, and an empty, all-lowercase, `N/A` or URL value is
+/// passed over.
+#[test]
+fn a_name_field_is_reported_at_its_first_value_shaped_like_a_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let package = dir.path().join("package.json");
+    fs::write(
+        &package,
+        "{\n  \"name\": \"my-package\",\n  \"version\": \"1.0.0\"\n}\n",
+    )
+    .unwrap();
+    let people = dir.path().join("people.json");
+    fs::write(
+        &people,
+        "[\n{\"name\": \"\"},\n{\"name\": \"jane\"},\n{\"name\": \"N/A\"},\n\
+         {\"name\": \"https://Example.com/contact\"},\n{\"name\": \"María López\"}\n]\n",
+    )
+    .unwrap();
+    let (_, report) = scan_json(&[dir.path().to_str().unwrap()]);
+    let names: Vec<(String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "person_name")
+        .map(|f| {
+            let path = f["path"].as_str().unwrap().rsplit('/').next().unwrap();
+            (path.to_string(), f["location"]["line"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(names, [("people.json".to_string(), 6)]);
+}
