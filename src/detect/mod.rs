@@ -538,9 +538,13 @@ fn continues_token(text: &[u8], start: usize, end: usize) -> bool {
 }
 
 /// True when a match starting at `start` follows a letter or digit and a separator: the
-/// `01-06` of `2025-01-06`. Such a match is never reported, whatever its rule and end.
+/// `01-06` of `2025-01-06`, or a `+` or `~` of a package version (the `20201114-4` of Debian's
+/// `6.2+20201114-4`, a valid Chilean RUT's shape). Such a match is never reported, whatever its
+/// rule and end.
 fn glued_to_previous_token(text: &[u8], start: usize) -> bool {
-    start >= 2 && is_separator(text[start - 1]) && text[start - 2].is_ascii_alphanumeric()
+    start >= 2
+        && (is_separator(text[start - 1]) || matches!(text[start - 1], b'+' | b'~'))
+        && text[start - 2].is_ascii_alphanumeric()
 }
 
 /// The separators that glue a match to the token next to it.
@@ -779,6 +783,17 @@ mod tests {
         let hits = found("mail jane@example.com\nnothing here\ncard 4111 1111 1111 1111 ok\n");
         let rules: Vec<&str> = hits.iter().map(|h| h.0.as_str()).collect();
         assert_eq!(rules, vec!["email", "credit_card"]);
+    }
+
+    #[test]
+    fn a_package_version_holds_no_identifier() {
+        assert_eq!(
+            found("rut 20201114-4").len(),
+            1,
+            "a RUT's shape with its keyword"
+        );
+        assert!(found("ncurses (6.2+20201114-4) unstable; rut").is_empty());
+        assert!(found("coreutils (6.10~20070907-1) experimental; rut").is_empty());
     }
 
     #[test]
