@@ -184,20 +184,15 @@ impl<'a> Collector<'a> {
     /// `cell`'s value has, at `cell`: a field named for a person's name is reported at its
     /// first value that looks like one, not at an empty cell or a package name.
     fn name_field_at_shape(&mut self, cell: &Cell<'_>, slot: usize) {
-        let first_line = String::from_utf8_lossy(cell.text);
-        let first_line: String = first_line
-            .lines()
-            .next()
-            .unwrap_or("")
-            .chars()
-            .take(64)
-            .collect();
+        // Checked on the cell's bytes: a column waiting for a name's shape is looked at on
+        // every row until one comes, and only the finding made needs a string.
+        let value = first_line(cell.text);
         let mut waiting = std::mem::take(&mut self.waiting[slot]);
         waiting.retain(|&(rule, confidence)| {
             let shaped = self.detector.rules()[rule]
                 .value_shape
                 .as_ref()
-                .is_none_or(|shape| shape.is_match(first_line.as_bytes()));
+                .is_none_or(|shape| shape.is_match(value));
             if shaped {
                 let spot = Spot {
                     rule,
@@ -206,7 +201,7 @@ impl<'a> Collector<'a> {
                     position: (cell.line, cell.column),
                     test_value: false,
                 };
-                self.push(&spot, cell, &first_line);
+                self.push(&spot, cell, &String::from_utf8_lossy(value));
             }
             !shaped
         });
@@ -292,6 +287,26 @@ impl<'a> Collector<'a> {
             batches: self.batches,
         }
     }
+}
+
+/// Characters of a field's value that a finding by the field's name holds.
+const FIELD_VALUE_CHARS: usize = 64;
+
+/// The first line of `text` without its line break, cut after [`FIELD_VALUE_CHARS`] characters:
+/// the value a finding by field name holds, and what a rule's `value_shape` is matched against.
+fn first_line(text: &[u8]) -> &[u8] {
+    let line = match memchr::memchr(b'\n', text) {
+        Some(end) => text[..end].strip_suffix(b"\r").unwrap_or(&text[..end]),
+        None => text,
+    };
+    // A character starts at every byte but a UTF-8 continuation byte (10xxxxxx).
+    let cut = line
+        .iter()
+        .enumerate()
+        .filter(|&(_, byte)| byte & 0xC0 != 0x80)
+        .nth(FIELD_VALUE_CHARS)
+        .map_or(line.len(), |(at, _)| at);
+    &line[..cut]
 }
 
 /// Where a finding is, of which rule, and how sure.
@@ -403,6 +418,18 @@ mod tests {
         assert_eq!(lines.position_of(4), (8, 2));
         assert_eq!(lines.position_of(8), (8, 5), "é is one character");
         assert_eq!(lines.position_of(10), (9, 1));
+    }
+
+    #[test]
+    fn first_line_stops_at_the_line_break_and_after_64_characters() {
+        assert_eq!(first_line(b"Jane Doe\r\nsecond"), b"Jane Doe");
+        assert_eq!(
+            first_line(b"Jane\r"),
+            b"Jane\r",
+            "a lone \\r is no line break"
+        );
+        let long = "é".repeat(70);
+        assert_eq!(first_line(long.as_bytes()), "é".repeat(64).as_bytes());
     }
 
     #[test]
